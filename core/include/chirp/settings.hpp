@@ -1,0 +1,40 @@
+#pragma once
+/// Settings kept in the database, each with a default and a valid range.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace chirp {
+
+struct SettingSpec {
+  const char* key;
+  std::int64_t default_value;
+  std::int64_t min;
+  std::int64_t max;
+  const char* description;
+};
+
+/// Every known setting, sorted by key.
+std::span<const SettingSpec> setting_specs();
+
+/// The spec of KEY, or nullptr when no such setting exists.
+const SettingSpec* find_setting_spec(std::string_view key);
+
+struct Setting {
+  std::string key;
+  std::int64_t value = 0;
+  bool is_default = true;
+  const SettingSpec* spec = nullptr;
+};
+
+namespace setting {
+inline constexpr const char* celebrity_threshold = "fanout.celebrity_threshold";
+inline constexpr const char* inactive_days = "fanout.inactive_days";
+inline constexpr const char* fanout_batch = "fanout.batch_size";
+inline constexpr const char* inbox_cap = "timeline.inbox_cap";
+inline constexpr const char* node_id = "ids.node_id";
+}  // namespace setting
+
+}  // namespace chirp

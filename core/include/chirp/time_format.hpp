@@ -1,0 +1,16 @@
+#pragma once
+/// Time as people and scripts read it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace chirp {
+
+/// RFC 3339 UTC with milliseconds: 2026-11-30T09:37:29.123Z.
+std::string format_rfc3339(std::int64_t ms);
+/// "now", "42s", "5m", "3h", "2d", then "Nov 3" / "Nov 3, 2025" like other clients.
+std::string format_relative(std::int64_t ms, std::int64_t now_ms);
+
+}  // namespace chirp

@@ -1,0 +1,116 @@
+#pragma once
+// The one RAII layer over SQLite (SQLiteCpp): the connection, statements prepared once
+// per connection and reused, and write transactions that start with BEGIN IMMEDIATE.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+
+namespace chirp::detail {
+
+/// A cached statement in use: reset and unbound again when the lease ends.
+class StatementLease {
+public:
+  explicit StatementLease(SQLite::Statement& statement) : m_statement(&statement) {}
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+  ~StatementLease() {
+    m_statement->tryReset();
+    m_statement->clearBindings();
+  }
+  SQLite::Statement* operator->() const { return m_statement; }
+  SQLite::Statement& operator*() const { return *m_statement; }
+
+private:
+  SQLite::Statement* m_statement;
+};
+
+class Db {
+public:
+  Db(const std::string& path, int busy_timeout_ms);
+
+  SQLite::Database& connection() { return m_db; }
+
+  /// The statement for SQL, prepared on first use and reused after. SQL must be a
+  /// string literal (its address is the cache key).
+  StatementLease statement(const char* sql);
+
+  /// Runs WORK inside BEGIN IMMEDIATE ... COMMIT, rolling back when WORK throws or
+  /// returns an error. Retries the whole transaction when SQLite reports BUSY.
+  template <class F>
+  auto write(F&& work) -> decltype(work()) {
+    return run_transaction("BEGIN IMMEDIATE", std::forward<F>(work));
+  }
+  /// Runs WORK in a read transaction: one consistent snapshot for several queries.
+  template <class F>
+  auto read(F&& work) -> decltype(work()) {
+    return run_transaction("BEGIN DEFERRED", std::forward<F>(work));
+  }
+
+  bool in_transaction() const { return m_depth > 0; }
+
+private:
+  template <class F>
+  auto run_transaction(const char* begin, F&& work) -> decltype(work()) {
+    if (m_depth > 0) return work();  // nested: part of the outer transaction
+    for (int attempt = 0;; ++attempt) {
+      try {
+        m_db.exec(begin);
+      } catch (const SQLite::Exception& e) {
+        if (is_busy(e) && attempt < k_busy_retries) continue;
+        throw;
+      }
+      ++m_depth;
+      try {
+        if constexpr (std::is_void_v<decltype(work())>) {
+          work();
+          --m_depth;
+          m_db.exec("COMMIT");
+          return;
+        } else {
+        auto result = work();
+        --m_depth;
+        if (ok(result)) {
+          m_db.exec("COMMIT");
+        } else {
+          m_db.exec("ROLLBACK");
+        }
+        return result;
+        }
+      } catch (const SQLite::Exception& e) {
+        --m_depth;
+        rollback_quietly();
+        if (is_busy(e) && attempt < k_busy_retries) continue;
+        throw;
+      } catch (...) {
+        --m_depth;
+        rollback_quietly();
+        throw;
+      }
+    }
+  }
+
+  template <class R>
+  static bool ok(const R& result) {
+    if constexpr (requires { result.has_value(); }) {
+      return result.has_value();
+    } else {
+      return true;
+    }
+  }
+
+  static bool is_busy(const SQLite::Exception& e);
+  void rollback_quietly() noexcept;
+
+  static constexpr int k_busy_retries = 20;
+
+  SQLite::Database m_db;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+  int m_depth = 0;
+};
+
+}  // namespace chirp::detail

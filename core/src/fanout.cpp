@@ -1,0 +1,187 @@
+// The fan-out worker: drains the durable queue into followers' inboxes (push), many
+// queue items per transaction (group commit), idempotently.
+#include "internal.hpp"
+
+#include <chirp/core.hpp>
+
+#include <algorithm>
+
+namespace chirp {
+
+using namespace detail;
+
+namespace detail {
+
+void trim_inbox(Db& db, Id user, std::int64_t cap) {
+  Id kth = 0;
+  {
+    auto q = db.statement(
+        "SELECT tweet FROM timeline WHERE user = ? ORDER BY tweet DESC LIMIT 1 OFFSET ?");
+    q->bind(1, user);
+    q->bind(2, cap - 1);
+    if (!q->executeStep()) return;  // not over the cap
+    kth = q->getColumn(0).getInt64();
+  }
+  auto del = db.statement("DELETE FROM timeline WHERE user = ? AND tweet < ?");
+  del->bind(1, user);
+  del->bind(2, kth);
+  if (del->exec() == 0) return;
+  // What was removed is now only reachable by pull: the inbox is complete from KTH up.
+  auto floor = db.statement("UPDATE users SET inbox_floor = max(inbox_floor, ?) WHERE id = ?");
+  floor->bind(1, kth);
+  floor->bind(2, user);
+  floor->exec();
+}
+
+void backfill_inbox(Db& db, Id user, Id author, std::int64_t cap) {
+  Id inbox_floor = 0;
+  {
+    auto q = db.statement("SELECT inbox_floor FROM users WHERE id = ?");
+    q->bind(1, user);
+    if (q->executeStep()) inbox_floor = q->getColumn(0).getInt64();
+  }
+  std::vector<Id> recent;
+  {
+    auto q = db.statement(
+        "SELECT id FROM tweets WHERE author = ? AND id >= ? AND deleted_at IS NULL "
+        "ORDER BY id DESC LIMIT ?");
+    q->bind(1, author);
+    q->bind(2, inbox_floor);
+    q->bind(3, cap + 1);
+    while (q->executeStep()) recent.push_back(q->getColumn(0).getInt64());
+  }
+  bool truncated = recent.size() > static_cast<std::size_t>(cap);
+  if (truncated) recent.pop_back();
+  auto insert = db.statement("INSERT OR IGNORE INTO timeline(user, tweet) VALUES (?, ?)");
+  for (Id tweet : recent) {
+    insert->bind(1, user);
+    insert->bind(2, tweet);
+    insert->exec();
+    insert->reset();
+  }
+  if (truncated) {
+    auto floor = db.statement("UPDATE users SET inbox_floor = max(inbox_floor, ?) WHERE id = ?");
+    floor->bind(1, recent.back());
+    floor->bind(2, user);
+    floor->exec();
+  }
+  trim_inbox(db, user, cap);
+}
+
+}  // namespace detail
+
+namespace {
+
+struct QueueItem {
+  std::int64_t id;
+  Id tweet;
+  Id author;
+};
+
+struct FanoutSettings {
+  std::int64_t threshold;
+  std::int64_t cap;
+  std::int64_t active_since_ms;  // 0 = push to every follower
+};
+
+/// Pushes one queue item; returns the inbox rows written, or -1 for a celebrity.
+std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
+  if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
+  {
+    auto q = db.statement("SELECT followers_count FROM users WHERE id = ?");
+    q->bind(1, item.author);
+    if (q->executeStep() && q->getColumn(0).getInt64() > s.threshold) return -1;
+  }
+  std::int64_t rows = 0;
+  if (s.active_since_ms > 0) {
+    auto q = db.statement(
+        "INSERT OR IGNORE INTO timeline(user, tweet) "
+        "SELECT f.follower, ?2 FROM follows f JOIN users u ON u.id = f.follower "
+        "WHERE f.followee = ?1 AND u.last_seen_at >= ?3");
+    q->bind(1, item.author);
+    q->bind(2, item.tweet);
+    q->bind(3, s.active_since_ms);
+    rows = q->exec();
+  } else {
+    auto q = db.statement(
+        "INSERT OR IGNORE INTO timeline(user, tweet) "
+        "SELECT follower, ?2 FROM follows WHERE followee = ?1");
+    q->bind(1, item.author);
+    q->bind(2, item.tweet);
+    rows = q->exec();
+  }
+  // Amortized trimming: each item checks about 1 in K of its followers, so an inbox
+  // is checked about once per K pushes and stays within cap + K entries.
+  std::int64_t k = std::max<std::int64_t>(1, s.cap / 8);
+  std::vector<Id> to_check;
+  {
+    auto q = db.statement(
+        "SELECT follower FROM follows WHERE followee = ?1 "
+        "AND ((follower % ?3) + (?2 % ?3)) % ?3 = 0");
+    q->bind(1, item.author);
+    q->bind(2, item.tweet);
+    q->bind(3, k);
+    while (q->executeStep()) to_check.push_back(q->getColumn(0).getInt64());
+  }
+  for (Id follower : to_check) trim_inbox(db, follower, s.cap);
+  return rows;
+}
+
+}  // namespace
+
+FanoutStats Core::drain_fanout(std::int64_t max_items) {
+  FanoutStats stats;
+  while (stats.items < max_items) {
+    auto [drained, batch_stats] = m_db->write([&] {
+      std::int64_t batch = std::min(read_setting(*m_db, setting::fanout_batch),
+                                    max_items - stats.items);
+      std::vector<QueueItem> items;
+      {
+        auto q = m_db->statement("SELECT id, tweet, author FROM fanout_queue ORDER BY id LIMIT ?");
+        q->bind(1, batch);
+        while (q->executeStep()) {
+          items.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
+                           q->getColumn(2).getInt64()});
+        }
+      }
+      if (items.empty()) return std::pair{true, FanoutStats{}};
+      std::int64_t inactive_days = read_setting(*m_db, setting::inactive_days);
+      FanoutSettings s{read_setting(*m_db, setting::celebrity_threshold),
+                       read_setting(*m_db, setting::inbox_cap),
+                       inactive_days > 0 ? m_clock->now_ms() - inactive_days * 86'400'000 : 0};
+      FanoutStats batch_stats;
+      for (const auto& item : items) {
+        std::int64_t rows = fan_out_item(*m_db, item, s);
+        if (rows < 0) {
+          ++batch_stats.skipped_celebrity;
+        } else {
+          batch_stats.rows += rows;
+        }
+        auto done = m_db->statement("DELETE FROM fanout_queue WHERE id = ?");
+        done->bind(1, item.id);
+        done->exec();
+        ++batch_stats.items;
+      }
+      return std::pair{items.size() < static_cast<std::size_t>(batch), batch_stats};
+    });
+    // Counted after the commit (a BUSY retry re-runs the whole batch).
+    stats.items += batch_stats.items;
+    stats.rows += batch_stats.rows;
+    stats.skipped_celebrity += batch_stats.skipped_celebrity;
+    if (drained) break;
+  }
+  return stats;
+}
+
+QueueStatus Core::fanout_queue_status() {
+  auto q = m_db->statement("SELECT count(*), min(created_at) FROM fanout_queue");
+  q->executeStep();
+  QueueStatus status;
+  status.depth = q->getColumn(0).getInt64();
+  if (!q->getColumn(1).isNull()) {
+    status.oldest_age_ms = std::max<std::int64_t>(0, m_clock->now_ms() - q->getColumn(1).getInt64());
+  }
+  return status;
+}
+
+}  // namespace chirp

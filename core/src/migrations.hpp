@@ -1,0 +1,22 @@
+#pragma once
+// The schema migrations embedded from sql/ at build time (see cmake/EmbedSql.cmake).
+
+#include <string>
+#include <vector>
+
+namespace chirp::detail {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+extern const std::vector<Migration> k_migrations;
+
+class Db;
+/// Applies every migration newer than the database's user_version, each in its own
+/// transaction that also sets user_version. Throws SchemaError for a newer database.
+void migrate(Db& db);
+
+}  // namespace chirp::detail

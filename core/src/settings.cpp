@@ -1,0 +1,35 @@
+#include <chirp/settings.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace chirp {
+
+namespace {
+
+// Sorted by key.
+constexpr std::array k_specs = {
+    SettingSpec{setting::fanout_batch, 256, 1, 100000,
+                "queue items fanned out per transaction (group commit)"},
+    SettingSpec{setting::celebrity_threshold, 5000, 1, 1000000000,
+                "authors with more followers than this are pulled at read time, not pushed"},
+    SettingSpec{setting::inactive_days, 30, 0, 36500,
+                "followers not seen for this many days are skipped by fan-out and rebuilt "
+                "when they return (0 = never skip)"},
+    SettingSpec{setting::node_id, 0, 0, 1023,
+                "node id written into new ids (distinct per writer node)"},
+    SettingSpec{setting::inbox_cap, 800, 20, 100000,
+                "entries kept per pushed inbox; older pages are pulled"},
+};
+
+}  // namespace
+
+std::span<const SettingSpec> setting_specs() { return k_specs; }
+
+const SettingSpec* find_setting_spec(std::string_view key) {
+  auto it = std::find_if(k_specs.begin(), k_specs.end(),
+                         [&](const SettingSpec& spec) { return key == spec.key; });
+  return it == k_specs.end() ? nullptr : &*it;
+}
+
+}  // namespace chirp

@@ -1,0 +1,174 @@
+// Reading timelines: the home timeline merges the pushed inbox with pulled tweets
+// (the reader's own, followed celebrities', and anything older than the inbox keeps).
+#include "internal.hpp"
+
+#include <chirp/core.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace chirp {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
+
+Result<void> check_limit(const PageRequest& page) {
+  if (page.limit < 1 || page.limit > k_max_page_limit) {
+    return fail(Code::invalid, fmt::format("limit must be between 1 and {} (got {})",
+                                           k_max_page_limit, page.limit));
+  }
+  return {};
+}
+
+/// Ids of AUTHOR's live tweets in (LO, HI), newest first, at most N.
+std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, int n) {
+  auto q = db.statement(
+      "SELECT id FROM tweets WHERE author = ? AND id < ? AND id > ? AND deleted_at IS NULL "
+      "ORDER BY id DESC LIMIT ?");
+  q->bind(1, author);
+  q->bind(2, hi);
+  q->bind(3, lo);
+  q->bind(4, n);
+  std::vector<Id> ids;
+  while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
+  return ids;
+}
+
+std::vector<Id> followees(Db& db, Id user, const char* sql, std::int64_t threshold) {
+  auto q = db.statement(sql);
+  q->bind(1, user);
+  q->bind(2, threshold);
+  std::vector<Id> ids;
+  while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
+  return ids;
+}
+
+// Scans the (few) celebrities and checks each against the reader's follows.
+constexpr const char* k_followed_celebrities =
+    "SELECT u.id FROM users u WHERE u.followers_count > ?2 "
+    "AND EXISTS(SELECT 1 FROM follows f WHERE f.follower = ?1 AND f.followee = u.id)";
+constexpr const char* k_followed_pushed =
+    "SELECT f.followee FROM follows f JOIN users u ON u.id = f.followee "
+    "WHERE f.follower = ?1 AND u.followers_count <= ?2";
+
+/// Refills USER's inbox from scratch by pull (a follower fan-out skipped while away).
+void rebuild_inbox(Db& db, Id user) {
+  std::int64_t cap = read_setting(db, setting::inbox_cap);
+  std::int64_t threshold = read_setting(db, setting::celebrity_threshold);
+  std::vector<std::vector<Id>> sources;
+  for (Id followee : followees(db, user, k_followed_pushed, threshold)) {
+    sources.push_back(authored(db, followee, 0, INT64_MAX, static_cast<int>(cap)));
+  }
+  auto ids = merge_newest(std::move(sources), static_cast<std::size_t>(cap));
+  auto clear = db.statement("DELETE FROM timeline WHERE user = ?");
+  clear->bind(1, user);
+  clear->exec();
+  auto insert = db.statement("INSERT INTO timeline(user, tweet) VALUES (?, ?)");
+  for (Id tweet : ids) {
+    insert->bind(1, user);
+    insert->bind(2, tweet);
+    insert->exec();
+    insert->reset();
+  }
+  // With CAP entries, older tweets may exist that the inbox does not hold.
+  Id inbox_floor = ids.size() == static_cast<std::size_t>(cap) ? ids.back() : 0;
+  auto floor = db.statement("UPDATE users SET inbox_floor = ? WHERE id = ?");
+  floor->bind(1, inbox_floor);
+  floor->bind(2, user);
+  floor->exec();
+}
+
+/// Records that USER was seen now; rebuilds the inbox when fan-out has been skipping
+/// them for inactivity. Writes at most once per k_seen_granularity_ms.
+void mark_seen(Db& db, Id user, std::int64_t now) {
+  std::int64_t last_seen = 0;
+  {
+    auto q = db.statement("SELECT last_seen_at FROM users WHERE id = ?");
+    q->bind(1, user);
+    if (!q->executeStep()) return;
+    last_seen = q->getColumn(0).getInt64();
+  }
+  if (now - last_seen < k_seen_granularity_ms) return;
+  db.write([&] {
+    std::int64_t inactive_days = read_setting(db, setting::inactive_days);
+    if (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) rebuild_inbox(db, user);
+    auto q = db.statement("UPDATE users SET last_seen_at = max(last_seen_at, ?) WHERE id = ?");
+    q->bind(1, now);
+    q->bind(2, user);
+    return q->exec();
+  });
+}
+
+template <class T>
+Page<T> finish_page(std::vector<T> items, std::vector<Id> ids, int limit) {
+  Page<T> page;
+  page.items = std::move(items);
+  if (ids.size() > static_cast<std::size_t>(limit)) page.next_max_id = ids[limit - 1];
+  return page;
+}
+
+}  // namespace
+
+Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
+  if (auto ok = check_limit(page); !ok) return std::unexpected(ok.error());
+  if (auto u = require_user(*m_db, user); !u) return std::unexpected(u.error());
+  mark_seen(*m_db, user, m_clock->now_ms());
+  return m_db->read([&]() -> Result<Page<Tweet>> {
+    Id lo = page.since_id.value_or(0);
+    Id hi = page.max_id.value_or(INT64_MAX);
+    int n = page.limit + 1;  // one more than asked: tells whether another page exists
+    std::int64_t threshold = read_setting(*m_db, setting::celebrity_threshold);
+    Id inbox_floor = 0;
+    {
+      auto q = m_db->statement("SELECT inbox_floor FROM users WHERE id = ?");
+      q->bind(1, user);
+      if (q->executeStep()) inbox_floor = q->getColumn(0).getInt64();
+    }
+    std::vector<std::vector<Id>> sources;
+    {
+      auto q = m_db->statement(
+          "SELECT t.tweet FROM timeline t JOIN tweets w ON w.id = t.tweet "
+          "WHERE t.user = ? AND t.tweet < ? AND t.tweet > ? AND t.tweet >= ? "
+          "AND w.deleted_at IS NULL ORDER BY t.tweet DESC LIMIT ?");
+      q->bind(1, user);
+      q->bind(2, hi);
+      q->bind(3, lo);
+      q->bind(4, inbox_floor);
+      q->bind(5, n);
+      auto& inbox = sources.emplace_back();
+      while (q->executeStep()) inbox.push_back(q->getColumn(0).getInt64());
+    }
+    sources.push_back(authored(*m_db, user, lo, hi, n));
+    for (Id celebrity : followees(*m_db, user, k_followed_celebrities, threshold)) {
+      sources.push_back(authored(*m_db, celebrity, lo, hi, n));
+    }
+    // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was
+    // bounded): pull those older tweets from every pushed followee.
+    if (lo < inbox_floor) {
+      Id pull_hi = std::min(hi, inbox_floor);
+      for (Id followee : followees(*m_db, user, k_followed_pushed, threshold)) {
+        sources.push_back(authored(*m_db, followee, lo, pull_hi, n));
+      }
+    }
+    auto ids = merge_newest(std::move(sources), static_cast<std::size_t>(n));
+    std::vector<Id> shown(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), page.limit));
+    return finish_page(hydrate(*m_db, shown, user), std::move(ids), page.limit);
+  });
+}
+
+Result<Page<Tweet>> Core::user_timeline(Id user, const PageRequest& page, Id viewer) {
+  if (auto ok = check_limit(page); !ok) return std::unexpected(ok.error());
+  return m_db->read([&]() -> Result<Page<Tweet>> {
+    if (auto u = require_user(*m_db, user); !u) return std::unexpected(u.error());
+    auto ids = authored(*m_db, user, page.since_id.value_or(0), page.max_id.value_or(INT64_MAX),
+                        page.limit + 1);
+    std::vector<Id> shown(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), page.limit));
+    return finish_page(hydrate(*m_db, shown, viewer), std::move(ids), page.limit);
+  });
+}
+
+}  // namespace chirp

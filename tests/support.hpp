@@ -1,0 +1,62 @@
+#pragma once
+// Shared test fixtures: temporary folders, an opened Core on a fresh database with a
+// manual clock, and running the built `chirp` binary as a subprocess.
+
+#include <chirp/core.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chirp::test {
+
+/// A fresh folder under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+/// 2026-01-01T00:00:00Z, the default start of test clocks.
+constexpr std::int64_t k_test_epoch_ms = 1767225600000;
+
+/// A Core on a new database file in its own TempDir, driven by a ManualClock.
+struct TestDb {
+  TestDb();
+  TempDir dir;
+  std::shared_ptr<ManualClock> clock;
+  Core core;
+
+  /// Creates a user (password-less) and returns its id; fails the test on error.
+  Id user(const std::string& handle);
+  /// Posts TEXT as AUTHOR and returns the tweet id; fails the test on error.
+  Id post(Id author, const std::string& text);
+  /// Ids of the home timeline page, newest first.
+  std::vector<Id> home_ids(Id user, PageRequest page = {});
+};
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the built chirp binary with ARGS, feeding STDIN_TEXT, with ENV added to (or,
+/// for an empty value, removed from) the environment. HOME, XDG_DATA_HOME,
+/// XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER are cleared unless ENV sets them.
+ProcessResult run_chirp(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env = {},
+                        const std::string& stdin_text = "");
+
+}  // namespace chirp::test

@@ -1,6 +1,7 @@
 // Opening the database, settings, and the helpers every module shares.
 #include "internal.hpp"
 #include "migrations.hpp"
+#include "secret.hpp"
 
 #include <chirp/core.hpp>
 #include <chirp/snowflake.hpp>
@@ -16,8 +17,8 @@ namespace chirp {
 
 using detail::Db;
 
-Core::Core(std::unique_ptr<Db> db, std::shared_ptr<Clock> clock)
-    : m_db(std::move(db)), m_clock(std::move(clock)) {}
+Core::Core(std::unique_ptr<Db> db, std::shared_ptr<Clock> clock, std::string secret)
+    : m_db(std::move(db)), m_clock(std::move(clock)), m_token_secret(std::move(secret)) {}
 Core::Core(Core&&) noexcept = default;
 Core& Core::operator=(Core&&) noexcept = default;
 Core::~Core() = default;
@@ -30,7 +31,15 @@ Core Core::open(Options options) {
   }
   auto db = std::make_unique<Db>(path, options.busy_timeout_ms);
   detail::migrate(*db);
-  return Core(std::move(db), options.clock ? options.clock : system_clock());
+  std::string secret;
+  if (options.secret_path) {
+    secret = detail::load_or_create_secret(*options.secret_path);
+  } else if (path == ":memory:") {
+    secret = detail::random_secret();
+  } else {
+    secret = detail::load_or_create_secret(path + ".secret");
+  }
+  return Core(std::move(db), options.clock ? options.clock : system_clock(), std::move(secret));
 }
 
 int Core::schema_version() {

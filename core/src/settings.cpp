@@ -9,6 +9,7 @@ namespace {
 
 // Sorted by key.
 constexpr std::array k_specs = {
+    SettingSpec{setting::token_ttl_hours, 24, 1, 8760, "hours a login token stays valid"},
     SettingSpec{setting::fanout_batch, 256, 1, 100000,
                 "queue items fanned out per transaction (group commit)"},
     SettingSpec{setting::celebrity_threshold, 5000, 1, 1000000000,
@@ -18,6 +19,12 @@ constexpr std::array k_specs = {
                 "when they return (0 = never skip)"},
     SettingSpec{setting::node_id, 0, 0, 1023,
                 "node id written into new ids (distinct per writer node)"},
+    SettingSpec{setting::rate_logins, 10, 0, 1000000,
+                "login attempts per client address per 5 minutes (0 = unlimited)"},
+    SettingSpec{setting::rate_posts, 60, 0, 1000000,
+                "tweets, replies and retweets per user per 5 minutes (0 = unlimited)"},
+    SettingSpec{setting::rate_requests, 300, 0, 1000000,
+                "HTTP requests per user and per client address per 5 minutes (0 = unlimited)"},
     SettingSpec{setting::inbox_cap, 800, 20, 100000,
                 "entries kept per pushed inbox; older pages are pulled"},
 };

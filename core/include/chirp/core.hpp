@@ -11,6 +11,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +28,9 @@ public:
     std::filesystem::path path;                 ///< database file; ":memory:" for tests
     std::shared_ptr<Clock> clock;               ///< default: system clock
     int busy_timeout_ms = 10000;
+    /// File holding the 256-bit token signing secret (created 0600 when missing).
+    /// Default: the database path + ".secret"; in memory for ":memory:".
+    std::optional<std::filesystem::path> secret_path;
   };
 
   /// Opens (creating file and parent folders when missing) and migrates the database.
@@ -56,6 +61,21 @@ public:
   /// The user when HANDLE exists and PASSWORD matches; unauthenticated otherwise (one
   /// message for both cases). Upgrades the stored hash when its parameters are outdated.
   Result<User> check_password(std::string_view handle, std::string_view password);
+
+  // ---- login tokens --------------------------------------------------------------
+  struct Login {
+    std::string token;  ///< a signed JWT (HS256)
+    std::int64_t expires_at_ms = 0;
+    User user;
+  };
+  /// Checks the password and issues a token valid for auth.token_ttl_hours.
+  /// unauthenticated (one message for a wrong handle or password) otherwise.
+  Result<Login> login(std::string_view handle, std::string_view password);
+  /// The user a token was issued to. unauthenticated when the token is malformed,
+  /// not HS256, badly signed, expired, from another issuer, or revoked.
+  Result<User> authenticate(std::string_view token);
+  /// Revokes every token issued to USER so far.
+  Result<void> revoke_tokens(Id user);
 
   // ---- tweets ------------------------------------------------------------------
   /// Posts a tweet (or a reply, with reply_to) and queues its fan-out, in one
@@ -109,10 +129,11 @@ public:
   std::int64_t setting_value(std::string_view key);
 
 private:
-  explicit Core(std::unique_ptr<detail::Db> db, std::shared_ptr<Clock> clock);
+  Core(std::unique_ptr<detail::Db> db, std::shared_ptr<Clock> clock, std::string secret);
 
   std::unique_ptr<detail::Db> m_db;
   std::shared_ptr<Clock> m_clock;
+  std::string m_token_secret;
 };
 
 }  // namespace chirp

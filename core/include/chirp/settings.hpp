@@ -35,6 +35,10 @@ inline constexpr const char* inactive_days = "fanout.inactive_days";
 inline constexpr const char* fanout_batch = "fanout.batch_size";
 inline constexpr const char* inbox_cap = "timeline.inbox_cap";
 inline constexpr const char* node_id = "ids.node_id";
+inline constexpr const char* token_ttl_hours = "auth.token_ttl_hours";
+inline constexpr const char* rate_requests = "ratelimit.requests_per_5min";
+inline constexpr const char* rate_logins = "ratelimit.logins_per_5min";
+inline constexpr const char* rate_posts = "ratelimit.posts_per_5min";
 }  // namespace setting
 
 }  // namespace chirp

@@ -1,0 +1,198 @@
+#include "http.hpp"
+
+#include <fmt/core.h>
+
+#include <charconv>
+#include <memory>
+
+namespace chirp::server {
+
+namespace {
+
+std::filesystem::path g_database_path;
+
+std::optional<Id> parse_id(std::string_view text) {
+  Id id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+/// Deepest nesting of arrays/objects in TEXT (strings skipped), stopping past LIMIT.
+int json_depth(const std::string& text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
+RequestContext& request_context() {
+  thread_local RequestContext context;
+  return context;
+}
+
+void set_database_path(const std::filesystem::path& path) { g_database_path = path; }
+
+Core& core() {
+  thread_local std::unique_ptr<Core> core;
+  if (!core) core = std::make_unique<Core>(Core::open({.path = g_database_path}));
+  return *core;
+}
+
+int http_status(Code code) {
+  switch (code) {
+    case Code::invalid: return 422;
+    case Code::not_found: return 404;
+    case Code::forbidden: return 403;
+    case Code::conflict: return 409;
+    case Code::unauthenticated: return 401;
+    case Code::rate_limited: return 429;
+    case Code::too_large: return 413;
+  }
+  return 500;
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const std::string& code,
+                const std::string& message) {
+  send_json(res, status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+void send_error(httplib::Response& res, const Error& error) {
+  send_error(res, http_status(error.code), code_name(error.code), error.message);
+}
+
+std::optional<nlohmann::json> json_body(const httplib::Request& req, httplib::Response& res) {
+  if (req.body.size() > k_max_body_bytes) {
+    send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
+    return std::nullopt;
+  }
+  std::string type = req.get_header_value("Content-Type");
+  if (!type.empty() && type.rfind("application/json", 0) != 0) {
+    send_error(res, 415, "unsupported_media_type", "send the body as application/json");
+    return std::nullopt;
+  }
+  if (json_depth(req.body, k_max_json_depth) > k_max_json_depth) {
+    send_error(res, 400, "bad_json",
+               fmt::format("JSON nested deeper than {} levels", k_max_json_depth));
+    return std::nullopt;
+  }
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    send_error(res, 400, "bad_request", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+std::optional<std::string> string_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw FieldError{};
+  return it->get<std::string>();
+}
+
+std::optional<Id> id_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (it->is_number_unsigned()) {
+    auto id = it->get<std::uint64_t>();
+    if (id > 0 && id <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<Id>(id);
+  } else if (it->is_string()) {
+    if (auto id = parse_id(it->get<std::string>())) return id;
+  }
+  throw FieldError{};
+}
+
+std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Response& res) {
+  PageRequest page;
+  if (req.has_param("limit")) {
+    std::string text = req.get_param_value("limit");
+    int limit = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc() || end != text.data() + text.size() || limit < 1 ||
+        limit > k_max_page_limit) {
+      send_error(res, 400, "bad_request",
+                 fmt::format("limit must be a number from 1 to {}", k_max_page_limit));
+      return std::nullopt;
+    }
+    page.limit = limit;
+  }
+  for (auto [name, slot] : {std::pair{"max_id", &page.max_id}, {"since_id", &page.since_id}}) {
+    if (!req.has_param(name)) continue;
+    auto id = parse_id(req.get_param_value(name));
+    if (!id) {
+      send_error(res, 400, "bad_request", fmt::format("{} must be a tweet or user id", name));
+      return std::nullopt;
+    }
+    *slot = id;
+  }
+  return page;
+}
+
+void send_page(const httplib::Request& req, httplib::Response& res, nlohmann::json data,
+               const std::optional<Id>& next_max_id, int limit) {
+  nlohmann::json body = {{"data", std::move(data)}, {"next_cursor", nullptr}};
+  if (next_max_id) {
+    body["next_cursor"] = std::to_string(*next_max_id);
+    res.set_header("Link", fmt::format("<{}?limit={}&max_id={}>; rel=\"next\"", req.path, limit,
+                                       *next_max_id));
+  }
+  send_json(res, 200, body);
+}
+
+std::optional<User> path_user(const httplib::Request& req, httplib::Response& res, int n) {
+  auto user = core().find_user(req.matches[n].str());
+  if (!user) {
+    send_error(res, user.error());
+    return std::nullopt;
+  }
+  return *user;
+}
+
+std::optional<Id> path_tweet_id(const httplib::Request& req, httplib::Response& res, int n) {
+  auto id = parse_id(req.matches[n].str());
+  if (!id) send_error(res, 404, "not_found", "no tweet with id " + req.matches[n].str());
+  return id;
+}
+
+std::optional<User> require_login(httplib::Response& res) {
+  auto& user = request_context().user;
+  if (!user) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    send_error(res, 401, "unauthenticated", "log in first: send Authorization: Bearer <token>");
+  }
+  return user;
+}
+
+}  // namespace chirp::server

@@ -1,0 +1,74 @@
+#include "metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+namespace chirp::server {
+
+using namespace prometheus;
+
+Metrics::Metrics()
+    : m_registry(std::make_shared<Registry>()),
+      m_requests(BuildCounter()
+                     .Name("chirp_http_requests_total")
+                     .Help("HTTP requests by method, route and status")
+                     .Register(*m_registry)),
+      m_latency(BuildHistogram()
+                    .Name("chirp_http_request_duration_seconds")
+                    .Help("HTTP request latency by method and route")
+                    .Register(*m_registry)),
+      m_rate_limited(BuildCounter()
+                         .Name("chirp_rate_limited_total")
+                         .Help("Requests refused with 429, by bucket")
+                         .Register(*m_registry)),
+      m_fanout_items(BuildCounter()
+                         .Name("chirp_fanout_items_total")
+                         .Help("Fan-out queue items completed")
+                         .Register(*m_registry)
+                         .Add({})),
+      m_fanout_rows(BuildCounter()
+                        .Name("chirp_fanout_rows_total")
+                        .Help("Inbox rows pushed by fan-out")
+                        .Register(*m_registry)
+                        .Add({})),
+      m_fanout_celebrity(BuildCounter()
+                             .Name("chirp_fanout_celebrity_skipped_total")
+                             .Help("Queue items not pushed because the author is a celebrity")
+                             .Register(*m_registry)
+                             .Add({})),
+      m_queue_depth(BuildGauge()
+                        .Name("chirp_fanout_queue_depth")
+                        .Help("Tweets waiting for fan-out")
+                        .Register(*m_registry)
+                        .Add({})),
+      m_queue_lag(BuildGauge()
+                      .Name("chirp_fanout_queue_lag_seconds")
+                      .Help("Age of the oldest tweet waiting for fan-out")
+                      .Register(*m_registry)
+                      .Add({})) {}
+
+void Metrics::observe_request(const std::string& method, const std::string& route, int status,
+                              double seconds) {
+  m_requests.Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}})
+      .Increment();
+  static const Histogram::BucketBoundaries buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5};
+  m_latency.Add({{"method", method}, {"route", route}}, buckets).Observe(seconds);
+}
+
+void Metrics::count_rate_limited(const std::string& scope) {
+  m_rate_limited.Add({{"bucket", scope}}).Increment();
+}
+
+void Metrics::count_fanout(const FanoutStats& stats) {
+  m_fanout_items.Increment(static_cast<double>(stats.items));
+  m_fanout_rows.Increment(static_cast<double>(stats.rows));
+  m_fanout_celebrity.Increment(static_cast<double>(stats.skipped_celebrity));
+}
+
+std::string Metrics::render(const QueueStatus& queue) {
+  m_queue_depth.Set(static_cast<double>(queue.depth));
+  m_queue_lag.Set(static_cast<double>(queue.oldest_age_ms) / 1000.0);
+  return TextSerializer().Serialize(m_registry->Collect());
+}
+
+}  // namespace chirp::server

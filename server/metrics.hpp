@@ -1,0 +1,39 @@
+#pragma once
+// Prometheus metrics of the server (prometheus-cpp), rendered by GET /metrics.
+
+#include <chirp/types.hpp>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+
+namespace chirp::server {
+
+class Metrics {
+public:
+  Metrics();
+  void observe_request(const std::string& method, const std::string& route, int status,
+                       double seconds);
+  void count_rate_limited(const std::string& scope);
+  void count_fanout(const FanoutStats& stats);
+  /// The text exposition format, with the queue gauges set from QUEUE.
+  std::string render(const QueueStatus& queue);
+
+private:
+  std::shared_ptr<prometheus::Registry> m_registry;
+  prometheus::Family<prometheus::Counter>& m_requests;
+  prometheus::Family<prometheus::Histogram>& m_latency;
+  prometheus::Family<prometheus::Counter>& m_rate_limited;
+  prometheus::Counter& m_fanout_items;
+  prometheus::Counter& m_fanout_rows;
+  prometheus::Counter& m_fanout_celebrity;
+  prometheus::Gauge& m_queue_depth;
+  prometheus::Gauge& m_queue_lag;
+};
+
+}  // namespace chirp::server

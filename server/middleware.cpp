@@ -1,0 +1,167 @@
+#include "middleware.hpp"
+
+#include "http.hpp"
+
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+
+namespace chirp::server {
+
+namespace {
+
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Writes that need no login: logging in and registering.
+bool is_public_write(const httplib::Request& req) {
+  return req.method == "POST" && (req.path == "/login" || req.path == "/users");
+}
+
+bool is_read(const httplib::Request& req) { return req.method == "GET" || req.method == "HEAD"; }
+
+bool is_post_of_tweet(const httplib::Request& req) {
+  return req.method == "POST" &&
+         (req.path == "/tweets" ||
+          (req.path.starts_with("/tweets/") && req.path.ends_with("/retweet")));
+}
+
+/// Applies RULE to KEY; on refusal sends 429 and returns false.
+bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
+                  const std::string& key, const RateRule& rule) {
+  RateDecision d = state.limiter.take(scope + ":" + key, rule);
+  if (rule.capacity <= 0) return true;
+  res.set_header("RateLimit-Limit", std::to_string(d.limit));
+  res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
+  res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
+  if (d.allowed) return true;
+  state.metrics.count_rate_limited(scope);
+  res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+  send_error(res, 429, "rate_limited",
+             fmt::format("too many requests; retry in {} s", d.retry_after_seconds));
+  return false;
+}
+
+HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
+                          httplib::Response& res) {
+  auto& ctx = request_context();
+  ctx = RequestContext{};
+  ctx.start_ns = now_ns();
+  ctx.request_id = fmt::format("{:016x}", state.next_request_id.fetch_add(1));
+  res.set_header("X-Request-Id", ctx.request_id);
+
+  // Debian's cpp-httplib 0.11.4 mishandles some chunked bodies: accept only bodies
+  // with a Content-Length, and check it before the body is read.
+  if (req.has_header("Transfer-Encoding")) {
+    send_error(res, 411, "length_required",
+               "chunked request bodies are not accepted: send Content-Length");
+    return HandlerResponse::Handled;
+  }
+  if (req.has_header("Content-Length")) {
+    std::string text = req.get_header_value("Content-Length");
+    std::uint64_t length = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      send_error(res, 400, "bad_request", "malformed Content-Length");
+      return HandlerResponse::Handled;
+    }
+    if (length > k_max_body_bytes) {
+      send_error(res, 413, "too_large",
+                 fmt::format("request body over {} bytes", k_max_body_bytes));
+      return HandlerResponse::Handled;
+    }
+  }
+  // The socket's address: never a header, which any client can forge.
+  if (!within_limit(state, res, "address", req.remote_addr, state.requests)) {
+    return HandlerResponse::Handled;
+  }
+  if (req.method == "POST" && req.path == "/login" &&
+      !within_limit(state, res, "login", req.remote_addr, state.logins)) {
+    return HandlerResponse::Handled;
+  }
+
+  if (req.has_header("Authorization")) {
+    std::string header = req.get_header_value("Authorization");
+    constexpr std::string_view k_bearer = "Bearer ";
+    auto user = header.starts_with(k_bearer)
+                    ? core().authenticate(std::string_view(header).substr(k_bearer.size()))
+                    : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
+    if (!user) {
+      res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      send_error(res, user.error());
+      return HandlerResponse::Handled;
+    }
+    ctx.user = *user;
+  }
+  if (!is_read(req) && !is_public_write(req) && !ctx.user) {
+    require_login(res);
+    return HandlerResponse::Handled;
+  }
+  if (ctx.user) {
+    std::string key = std::to_string(ctx.user->id);
+    if (!within_limit(state, res, "user", key, state.requests)) return HandlerResponse::Handled;
+    if (is_post_of_tweet(req) && !within_limit(state, res, "post", key, state.posts)) {
+      return HandlerResponse::Handled;
+    }
+  }
+  return HandlerResponse::Unhandled;
+}
+
+void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
+  auto& ctx = request_context();
+  double seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
+  state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
+  spdlog::info("{} {} {} {} {:.2f}ms id={} user={}", req.remote_addr, req.method, req.path,
+               res.status, seconds * 1000, ctx.request_id,
+               ctx.user ? ctx.user->handle : std::string("-"));
+}
+
+}  // namespace
+
+void install_middleware(httplib::Server& server, ServerState& state) {
+  server.set_pre_routing_handler(
+      [&state](const httplib::Request& req, httplib::Response& res) {
+        try {
+          return pre_route(state, req, res);
+        } catch (const std::exception& e) {
+          spdlog::error("request {}: {}", request_context().request_id, e.what());
+          send_error(res, 500, "internal", "internal error; see the server log");
+          return HandlerResponse::Handled;
+        }
+      });
+  server.set_logger([&state](const httplib::Request& req, const httplib::Response& res) {
+    log_request(state, req, res);
+  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("request {}: {}", request_context().request_id, what);
+        send_error(res, 500, "internal", "internal error; see the server log");
+      });
+  // Anything that ends with an error status and no body (no route matched, httplib's
+  // own checks) gets the JSON error shape too.
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 404: send_error(res, 404, "not_found", "no such endpoint"); break;
+      case 413: send_error(res, 413, "too_large", "request too large"); break;
+      case 400: send_error(res, 400, "bad_request", "malformed request"); break;
+      default: send_error(res, res.status, "error", "the request failed");
+    }
+  });
+}
+
+}  // namespace chirp::server

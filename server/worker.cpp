@@ -1,0 +1,68 @@
+#include "worker.hpp"
+
+#include <chirp/core.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace chirp::server {
+
+namespace {
+constexpr auto k_poll_interval = std::chrono::milliseconds(100);
+// Items per round: stop() waits for at most one round.
+constexpr std::int64_t k_items_per_round = 1024;
+}
+
+FanoutWorker::FanoutWorker(std::filesystem::path db_path, Metrics& metrics)
+    : m_db_path(std::move(db_path)), m_metrics(metrics) {}
+
+FanoutWorker::~FanoutWorker() { stop(); }
+
+void FanoutWorker::start() { m_thread = std::thread([this] { run(); }); }
+
+void FanoutWorker::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void FanoutWorker::notify() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_pending = true;
+  }
+  m_wake.notify_one();
+}
+
+void FanoutWorker::run() {
+  auto core = Core::open({.path = m_db_path});
+  for (;;) {
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait_for(lock, k_poll_interval, [&] { return m_stopping || m_pending; });
+      if (m_stopping) return;
+      m_pending = false;
+    }
+    try {
+      FanoutStats stats = core.drain_fanout(k_items_per_round);
+      if (stats.items == k_items_per_round) {
+        std::lock_guard lock(m_mutex);
+        m_pending = true;  // more is waiting: go again at once
+      }
+      if (stats.items > 0) {
+        m_metrics.count_fanout(stats);
+        spdlog::debug("fan-out: {} items, {} inbox rows, {} celebrity", stats.items, stats.rows,
+                      stats.skipped_celebrity);
+      }
+    } catch (const std::exception& e) {
+      // The queue is durable: whatever failed is retried at the next wake-up.
+      spdlog::error("fan-out failed: {}", e.what());
+    }
+  }
+}
+
+}  // namespace chirp::server

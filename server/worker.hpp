@@ -1,0 +1,37 @@
+#pragma once
+// The fan-out worker thread of the server: drains the durable queue with its own
+// connection, woken at once by posts through this server and polling for posts made
+// by other processes (the CLI).
+
+#include "metrics.hpp"
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace chirp::server {
+
+class FanoutWorker {
+public:
+  FanoutWorker(std::filesystem::path db_path, Metrics& metrics);
+  ~FanoutWorker();
+  void start();
+  /// Finishes the batch in progress, then returns.
+  void stop();
+  /// Something was queued: drain now rather than at the next poll.
+  void notify();
+
+private:
+  void run();
+
+  std::filesystem::path m_db_path;
+  Metrics& m_metrics;
+  std::thread m_thread;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  bool m_pending = false;
+};
+
+}  // namespace chirp::server

@@ -35,6 +35,12 @@ Metrics::Metrics()
                              .Help("Queue items not pushed because the author is a celebrity")
                              .Register(*m_registry)
                              .Add({})),
+      m_delivery_lag(BuildHistogram()
+                         .Name("chirp_fanout_delivery_lag_seconds")
+                         .Help("Time from posting to the fan-out commit, per tweet")
+                         .Register(*m_registry)
+                         .Add({}, Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1,
+                                                              0.25, 0.5, 1, 2.5, 5, 10, 30})),
       m_queue_depth(BuildGauge()
                         .Name("chirp_fanout_queue_depth")
                         .Help("Tweets waiting for fan-out")
@@ -64,6 +70,8 @@ void Metrics::count_fanout(const FanoutStats& stats) {
   m_fanout_rows.Increment(static_cast<double>(stats.rows));
   m_fanout_celebrity.Increment(static_cast<double>(stats.skipped_celebrity));
 }
+
+void Metrics::observe_delivery_lag(double seconds) { m_delivery_lag.Observe(seconds); }
 
 std::string Metrics::render(const QueueStatus& queue) {
   m_queue_depth.Set(static_cast<double>(queue.depth));

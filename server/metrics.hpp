@@ -21,6 +21,8 @@ public:
                        double seconds);
   void count_rate_limited(const std::string& scope);
   void count_fanout(const FanoutStats& stats);
+  /// Time from a tweet's commit to its fan-out's commit.
+  void observe_delivery_lag(double seconds);
   /// The text exposition format, with the queue gauges set from QUEUE.
   std::string render(const QueueStatus& queue);
 
@@ -32,6 +34,7 @@ private:
   prometheus::Counter& m_fanout_items;
   prometheus::Counter& m_fanout_rows;
   prometheus::Counter& m_fanout_celebrity;
+  prometheus::Histogram& m_delivery_lag;
   prometheus::Gauge& m_queue_depth;
   prometheus::Gauge& m_queue_lag;
 };

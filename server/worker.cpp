@@ -48,7 +48,10 @@ void FanoutWorker::run() {
       m_pending = false;
     }
     try {
-      FanoutStats stats = core.drain_fanout(k_items_per_round);
+      FanoutStats stats = core.drain_fanout(k_items_per_round, [&](Id, std::int64_t queued_at_ms) {
+        m_metrics.observe_delivery_lag(
+            static_cast<double>(core.clock().now_ms() - queued_at_ms) / 1000.0);
+      });
       if (stats.items == k_items_per_round) {
         std::lock_guard lock(m_mutex);
         m_pending = true;  // more is waiting: go again at once

@@ -103,6 +103,7 @@ Result<Setting> Core::set_setting(std::string_view key, std::string_view value) 
     q->bind(1, std::string(key));
     q->bind(2, std::to_string(number));
     q->exec();
+    if (key == setting::celebrity_threshold) bump_celebrity_epoch(*m_db);
     return 0;
   });
   return make_setting(*spec, number);
@@ -167,6 +168,25 @@ Id new_user_id(Db& db, std::int64_t now_ms, int node) {
   auto q = db.statement("SELECT coalesce(max(id), 0) FROM users");
   q->executeStep();
   return next_snowflake(now_ms, node, q->getColumn(0).getInt64());
+}
+
+void bump_celebrity_epoch(Db& db) {
+  db.statement("UPDATE counters SET value = value + 1 WHERE name = 'celebrity_epoch'")->exec();
+}
+
+const std::vector<Id>& celebrities(Db& db, std::int64_t threshold) {
+  auto& cache = db.celebrity_cache();
+  auto q = db.statement("SELECT value FROM counters WHERE name = 'celebrity_epoch'");
+  std::int64_t epoch = q->executeStep() ? q->getColumn(0).getInt64() : 0;
+  if (epoch != cache.epoch || threshold != cache.threshold) {
+    cache.sorted_ids.clear();
+    auto load = db.statement("SELECT id FROM users WHERE followers_count > ? ORDER BY id");
+    load->bind(1, threshold);
+    while (load->executeStep()) cache.sorted_ids.push_back(load->getColumn(0).getInt64());
+    cache.epoch = epoch;
+    cache.threshold = threshold;
+  }
+  return cache.sorted_ids;
 }
 
 std::vector<Id> merge_newest(std::vector<std::vector<Id>> sources, std::size_t limit) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 namespace chirp::detail {
 
@@ -53,13 +54,22 @@ public:
 
   bool in_transaction() const { return m_depth > 0; }
 
+  /// The celebrities (users above the threshold), cached per connection and reloaded
+  /// when the database's celebrity_epoch or the threshold changes.
+  struct CelebrityCache {
+    std::int64_t epoch = -1;
+    std::int64_t threshold = -1;
+    std::vector<std::int64_t> sorted_ids;
+  };
+  CelebrityCache& celebrity_cache() { return m_celebrities; }
+
 private:
   template <class F>
   auto run_transaction(const char* begin, F&& work) -> decltype(work()) {
     if (m_depth > 0) return work();  // nested: part of the outer transaction
     for (int attempt = 0;; ++attempt) {
       try {
-        m_db.exec(begin);
+        statement(begin)->exec();
       } catch (const SQLite::Exception& e) {
         if (is_busy(e) && attempt < k_busy_retries) continue;
         throw;
@@ -69,15 +79,15 @@ private:
         if constexpr (std::is_void_v<decltype(work())>) {
           work();
           --m_depth;
-          m_db.exec("COMMIT");
+          statement("COMMIT")->exec();
           return;
         } else {
         auto result = work();
         --m_depth;
         if (ok(result)) {
-          m_db.exec("COMMIT");
+          statement("COMMIT")->exec();
         } else {
-          m_db.exec("ROLLBACK");
+          statement("ROLLBACK")->exec();
         }
         return result;
         }
@@ -111,6 +121,7 @@ private:
   SQLite::Database m_db;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
+  CelebrityCache m_celebrities;
 };
 
 }  // namespace chirp::detail

@@ -5,6 +5,7 @@
 #include <chirp/core.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace chirp {
 
@@ -76,6 +77,7 @@ struct QueueItem {
   std::int64_t id;
   Id tweet;
   Id author;
+  std::int64_t queued_at_ms;
 };
 
 struct FanoutSettings {
@@ -129,19 +131,21 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s
 
 }  // namespace
 
-FanoutStats Core::drain_fanout(std::int64_t max_items) {
+FanoutStats Core::drain_fanout(std::int64_t max_items, const FanoutDone& on_done) {
   FanoutStats stats;
   while (stats.items < max_items) {
+    std::vector<QueueItem> items;
     auto [drained, batch_stats] = m_db->write([&] {
       std::int64_t batch = std::min(read_setting(*m_db, setting::fanout_batch),
                                     max_items - stats.items);
-      std::vector<QueueItem> items;
+      items.clear();
       {
-        auto q = m_db->statement("SELECT id, tweet, author FROM fanout_queue ORDER BY id LIMIT ?");
+        auto q = m_db->statement(
+            "SELECT id, tweet, author, created_at FROM fanout_queue ORDER BY id LIMIT ?");
         q->bind(1, batch);
         while (q->executeStep()) {
           items.push_back({q->getColumn(0).getInt64(), q->getColumn(1).getInt64(),
-                           q->getColumn(2).getInt64()});
+                           q->getColumn(2).getInt64(), q->getColumn(3).getInt64()});
         }
       }
       if (items.empty()) return std::pair{true, FanoutStats{}};
@@ -150,6 +154,12 @@ FanoutStats Core::drain_fanout(std::int64_t max_items) {
                        read_setting(*m_db, setting::inbox_cap),
                        inactive_days > 0 ? m_clock->now_ms() - inactive_days * 86'400'000 : 0};
       FanoutStats batch_stats;
+      // Group commit: many items per transaction (each commit rewrites every inbox page
+      // it dirtied), but the write lock is held for at most the time budget so posts
+      // from other connections wait little.
+      auto deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(read_setting(*m_db, setting::fanout_batch_ms));
+      std::size_t done = 0;
       for (const auto& item : items) {
         std::int64_t rows = fan_out_item(*m_db, item, s);
         if (rows < 0) {
@@ -157,17 +167,24 @@ FanoutStats Core::drain_fanout(std::int64_t max_items) {
         } else {
           batch_stats.rows += rows;
         }
-        auto done = m_db->statement("DELETE FROM fanout_queue WHERE id = ?");
-        done->bind(1, item.id);
-        done->exec();
+        auto finished = m_db->statement("DELETE FROM fanout_queue WHERE id = ?");
+        finished->bind(1, item.id);
+        finished->exec();
         ++batch_stats.items;
+        ++done;
+        if (std::chrono::steady_clock::now() >= deadline) break;
       }
-      return std::pair{items.size() < static_cast<std::size_t>(batch), batch_stats};
+      bool more = done < items.size() || items.size() == static_cast<std::size_t>(batch);
+      items.resize(done);
+      return std::pair{!more, batch_stats};
     });
     // Counted after the commit (a BUSY retry re-runs the whole batch).
     stats.items += batch_stats.items;
     stats.rows += batch_stats.rows;
     stats.skipped_celebrity += batch_stats.skipped_celebrity;
+    if (on_done) {
+      for (const auto& item : items) on_done(item.tweet, item.queued_at_ms);
+    }
     if (drained) break;
   }
   return stats;

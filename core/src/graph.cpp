@@ -37,8 +37,10 @@ Result<void> Core::follow(Id follower, Id followee) {
     q->bind(3, m_clock->now_ms());
     if (q->exec() == 0) return {};  // already following
     add_follow_counts(*m_db, follower, followee, 1);
+    std::int64_t threshold = read_setting(*m_db, setting::celebrity_threshold);
+    if (target->followers_count == threshold) bump_celebrity_epoch(*m_db);  // just crossed
     // A celebrity's tweets are pulled at read time; everyone else's are pushed.
-    if (target->followers_count + 1 <= read_setting(*m_db, setting::celebrity_threshold)) {
+    if (target->followers_count + 1 <= threshold) {
       backfill_inbox(*m_db, follower, followee, read_setting(*m_db, setting::inbox_cap));
     }
     return {};
@@ -48,12 +50,16 @@ Result<void> Core::follow(Id follower, Id followee) {
 Result<void> Core::unfollow(Id follower, Id followee) {
   return m_db->write([&]() -> Result<void> {
     if (auto u = require_user(*m_db, follower); !u) return std::unexpected(u.error());
-    if (auto u = require_user(*m_db, followee); !u) return std::unexpected(u.error());
+    auto target = require_user(*m_db, followee);
+    if (!target) return std::unexpected(target.error());
     auto q = m_db->statement("DELETE FROM follows WHERE follower = ? AND followee = ?");
     q->bind(1, follower);
     q->bind(2, followee);
     if (q->exec() == 0) return {};  // was not following
     add_follow_counts(*m_db, follower, followee, -1);
+    if (target->followers_count - 1 == read_setting(*m_db, setting::celebrity_threshold)) {
+      bump_celebrity_epoch(*m_db);  // just dropped below
+    }
     auto purge = m_db->statement(
         "DELETE FROM timeline WHERE user = ?1 AND tweet IN ("
         "  SELECT t.tweet FROM timeline t JOIN tweets w ON w.id = t.tweet"

@@ -44,6 +44,11 @@ Id new_user_id(Db& db, std::int64_t now_ms, int node);
 /// A setting's value inside the current connection (default when unset).
 std::int64_t read_setting(Db& db, std::string_view key);
 
+/// Marks the set of celebrities as changed (see Db::CelebrityCache).
+void bump_celebrity_epoch(Db& db);
+/// The sorted ids of every user with more followers than THRESHOLD (cached).
+const std::vector<Id>& celebrities(Db& db, std::int64_t threshold);
+
 /// Newest-first merge of id lists into at most LIMIT unique ids.
 std::vector<Id> merge_newest(std::vector<std::vector<Id>> sources, std::size_t limit);
 

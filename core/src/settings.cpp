@@ -10,10 +10,12 @@ namespace {
 // Sorted by key.
 constexpr std::array k_specs = {
     SettingSpec{setting::token_ttl_hours, 24, 1, 8760, "hours a login token stays valid"},
-    SettingSpec{setting::fanout_batch, 256, 1, 100000,
-                "queue items fanned out per transaction (group commit)"},
-    SettingSpec{setting::celebrity_threshold, 5000, 1, 1000000000,
-                "authors with more followers than this are pulled at read time, not pushed"},
+    SettingSpec{setting::fanout_batch_ms, 100, 1, 10000,
+                "longest a fan-out transaction holds the write lock, in milliseconds"},
+    SettingSpec{setting::fanout_batch, 4096, 1, 100000,
+                "most queue items fanned out per transaction (group commit)"},
+    SettingSpec{setting::celebrity_threshold, 5000, 0, 1000000000,
+                "authors with more followers than this are pulled at read time, not pushed (0 = pull all)"},
     SettingSpec{setting::inactive_days, 30, 0, 36500,
                 "followers not seen for this many days are skipped by fan-out and rebuilt "
                 "when they return (0 = never skip)"},

@@ -47,10 +47,30 @@ std::vector<Id> followees(Db& db, Id user, const char* sql, std::int64_t thresho
   return ids;
 }
 
-// Scans the (few) celebrities and checks each against the reader's follows.
-constexpr const char* k_followed_celebrities =
-    "SELECT u.id FROM users u WHERE u.followers_count > ?2 "
-    "AND EXISTS(SELECT 1 FROM follows f WHERE f.follower = ?1 AND f.followee = u.id)";
+/// The celebrities READER follows: whichever is shorter of the (cached) celebrity list
+/// and the reader's own follows is walked, and checked against the other.
+std::vector<Id> followed_celebrities(Db& db, const User& reader, std::int64_t threshold) {
+  const auto& all = celebrities(db, threshold);
+  std::vector<Id> out;
+  if (all.empty()) return out;
+  if (static_cast<std::int64_t>(all.size()) <= reader.following_count) {
+    auto q = db.statement("SELECT 1 FROM follows WHERE follower = ? AND followee = ?");
+    for (Id celebrity : all) {
+      q->bind(1, reader.id);
+      q->bind(2, celebrity);
+      if (q->executeStep()) out.push_back(celebrity);
+      q->reset();
+    }
+  } else {
+    auto q = db.statement("SELECT followee FROM follows WHERE follower = ?");
+    q->bind(1, reader.id);
+    while (q->executeStep()) {
+      Id followee = q->getColumn(0).getInt64();
+      if (std::binary_search(all.begin(), all.end(), followee)) out.push_back(followee);
+    }
+  }
+  return out;
+}
 constexpr const char* k_followed_pushed =
     "SELECT f.followee FROM follows f JOIN users u ON u.id = f.followee "
     "WHERE f.follower = ?1 AND u.followers_count <= ?2";
@@ -118,6 +138,8 @@ Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
   if (auto u = require_user(*m_db, user); !u) return std::unexpected(u.error());
   mark_seen(*m_db, user, m_clock->now_ms());
   return m_db->read([&]() -> Result<Page<Tweet>> {
+    auto reader = require_user(*m_db, user);
+    if (!reader) return std::unexpected(reader.error());
     Id lo = page.since_id.value_or(0);
     Id hi = page.max_id.value_or(INT64_MAX);
     int n = page.limit + 1;  // one more than asked: tells whether another page exists
@@ -130,10 +152,11 @@ Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
     }
     std::vector<std::vector<Id>> sources;
     {
+      // Deleting a tweet removes it from every inbox in the same transaction, so the
+      // inbox needs no join here; hydrate() still drops anything deleted.
       auto q = m_db->statement(
-          "SELECT t.tweet FROM timeline t JOIN tweets w ON w.id = t.tweet "
-          "WHERE t.user = ? AND t.tweet < ? AND t.tweet > ? AND t.tweet >= ? "
-          "AND w.deleted_at IS NULL ORDER BY t.tweet DESC LIMIT ?");
+          "SELECT tweet FROM timeline WHERE user = ? AND tweet < ? AND tweet > ? "
+          "AND tweet >= ? ORDER BY tweet DESC LIMIT ?");
       q->bind(1, user);
       q->bind(2, hi);
       q->bind(3, lo);
@@ -143,7 +166,7 @@ Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
       while (q->executeStep()) inbox.push_back(q->getColumn(0).getInt64());
     }
     sources.push_back(authored(*m_db, user, lo, hi, n));
-    for (Id celebrity : followees(*m_db, user, k_followed_celebrities, threshold)) {
+    for (Id celebrity : followed_celebrities(*m_db, *reader, threshold)) {
       sources.push_back(authored(*m_db, celebrity, lo, hi, n));
     }
     // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was

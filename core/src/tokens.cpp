@@ -31,6 +31,12 @@ std::int64_t token_version(Db& db, Id user) {
 Result<Core::Login> Core::login(std::string_view handle, std::string_view password) {
   auto user = check_password(handle, password);
   if (!user) return std::unexpected(user.error());
+  return issue_token(user->id);
+}
+
+Result<Core::Login> Core::issue_token(Id id) {
+  auto user = require_user(*m_db, id);
+  if (!user) return std::unexpected(user.error());
   std::int64_t now = m_clock->now_ms();
   std::int64_t expires = now + read_setting(*m_db, setting::token_ttl_hours) * 3'600'000;
   using namespace jwt::params;

@@ -10,6 +10,7 @@
 #include <chirp/types.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,8 @@ public:
   /// Checks the password and issues a token valid for auth.token_ttl_hours.
   /// unauthenticated (one message for a wrong handle or password) otherwise.
   Result<Login> login(std::string_view handle, std::string_view password);
+  /// Issues a token for USER without a password (local administration, benchmarks).
+  Result<Login> issue_token(Id user);
   /// The user a token was issued to. unauthenticated when the token is malformed,
   /// not HS256, badly signed, expired, from another issuer, or revoked.
   Result<User> authenticate(std::string_view token);
@@ -116,9 +119,30 @@ public:
   Result<Page<Tweet>> user_timeline(Id user, const PageRequest& page, Id viewer = 0);
 
   // ---- fan-out -----------------------------------------------------------------
+  /// Called for each queue item once its transaction committed: the tweet, and when it
+  /// was queued (for delivery-lag measurements).
+  using FanoutDone = std::function<void(Id tweet, std::int64_t queued_at_ms)>;
   /// Drains up to MAX_ITEMS queue items, fanout.batch_size items per transaction.
-  FanoutStats drain_fanout(std::int64_t max_items = INT64_MAX);
+  FanoutStats drain_fanout(std::int64_t max_items = INT64_MAX, const FanoutDone& on_done = {});
   QueueStatus fanout_queue_status();
+
+  // ---- bulk loading (data generators, imports) ----------------------------------
+  /// Adds many users, follows and tweets in one transaction, through the same rules
+  /// (handles, text) as the one-by-one calls, with exact counters. Tweets are queued
+  /// for fan-out like posts. Returns the new users' ids, in input order. PROGRESS, when
+  /// set, is called now and then with (rows done, rows in all).
+  struct BulkTweet {
+    std::size_t author;          ///< index into users
+    std::string text;
+    std::int64_t created_at_ms;  ///< must not be in the future
+  };
+  struct BulkData {
+    std::vector<NewUser> users;  ///< passwords are ignored (bulk users cannot log in)
+    std::vector<std::pair<std::size_t, std::size_t>> follows;  ///< (follower, followee)
+    std::vector<BulkTweet> tweets;  ///< oldest first
+  };
+  Result<std::vector<Id>> bulk_import(
+      const BulkData& data, const std::function<void(std::size_t, std::size_t)>& progress = {});
 
   // ---- settings ----------------------------------------------------------------
   std::vector<Setting> settings();

@@ -102,17 +102,24 @@ void rebuild_inbox(Db& db, Id user) {
   floor->exec();
 }
 
+/// The reader with the two fields only timelines need.
+struct Reader {
+  User user;
+  std::int64_t last_seen_ms = 0;
+  Id inbox_floor = 0;
+};
+
+std::optional<Reader> load_reader(Db& db, Id id) {
+  auto q = db.statement("SELECT " CHIRP_USER_COLUMNS
+                        ", u.last_seen_at, u.inbox_floor FROM users u WHERE u.id = ?");
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return Reader{read_user(*q), q->getColumn(9).getInt64(), q->getColumn(10).getInt64()};
+}
+
 /// Records that USER was seen now; rebuilds the inbox when fan-out has been skipping
-/// them for inactivity. Writes at most once per k_seen_granularity_ms.
-void mark_seen(Db& db, Id user, std::int64_t now) {
-  std::int64_t last_seen = 0;
-  {
-    auto q = db.statement("SELECT last_seen_at FROM users WHERE id = ?");
-    q->bind(1, user);
-    if (!q->executeStep()) return;
-    last_seen = q->getColumn(0).getInt64();
-  }
-  if (now - last_seen < k_seen_granularity_ms) return;
+/// them for inactivity.
+void mark_seen(Db& db, Id user, std::int64_t last_seen, std::int64_t now) {
   db.write([&] {
     std::int64_t inactive_days = read_setting(db, setting::inactive_days);
     if (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) rebuild_inbox(db, user);
@@ -131,56 +138,68 @@ Page<T> finish_page(std::vector<T> items, std::vector<Id> ids, int limit) {
   return page;
 }
 
+Result<Page<Tweet>> read_home(Db& db, const Reader& reader, const PageRequest& page) {
+  Id user = reader.user.id;
+  Id lo = page.since_id.value_or(0);
+  Id hi = page.max_id.value_or(INT64_MAX);
+  int n = page.limit + 1;  // one more than asked: tells whether another page exists
+  std::int64_t threshold = read_setting(db, setting::celebrity_threshold);
+  std::vector<std::vector<Id>> sources;
+  {
+    // Deleting a tweet removes it from every inbox in the same transaction, so the
+    // inbox needs no join here; hydrate() still drops anything deleted.
+    auto q = db.statement(
+        "SELECT tweet FROM timeline WHERE user = ? AND tweet < ? AND tweet > ? "
+        "AND tweet >= ? ORDER BY tweet DESC LIMIT ?");
+    q->bind(1, user);
+    q->bind(2, hi);
+    q->bind(3, lo);
+    q->bind(4, reader.inbox_floor);
+    q->bind(5, n);
+    auto& inbox = sources.emplace_back();
+    while (q->executeStep()) inbox.push_back(q->getColumn(0).getInt64());
+  }
+  sources.push_back(authored(db, user, lo, hi, n));
+  for (Id celebrity : followed_celebrities(db, reader.user, threshold)) {
+    sources.push_back(authored(db, celebrity, lo, hi, n));
+  }
+  auto ids = merge_newest(std::move(sources), static_cast<std::size_t>(n));
+  // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was bounded).
+  // Everything above it is complete, so only when the page is not full from above the
+  // floor are the older tweets pulled from every pushed followee.
+  auto above_floor = std::count_if(ids.begin(), ids.end(), [&](Id id) { return id >= reader.inbox_floor; });
+  if (lo < reader.inbox_floor && above_floor < n) {
+    std::vector<std::vector<Id>> older{std::move(ids)};
+    Id pull_hi = std::min(hi, reader.inbox_floor);
+    for (Id followee : followees(db, user, k_followed_pushed, threshold)) {
+      older.push_back(authored(db, followee, lo, pull_hi, n));
+    }
+    ids = merge_newest(std::move(older), static_cast<std::size_t>(n));
+  }
+  std::vector<Id> shown(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), page.limit));
+  return finish_page(hydrate(db, shown, user), std::move(ids), page.limit);
+}
+
 }  // namespace
 
 Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
   if (auto ok = check_limit(page); !ok) return std::unexpected(ok.error());
-  if (auto u = require_user(*m_db, user); !u) return std::unexpected(u.error());
-  mark_seen(*m_db, user, m_clock->now_ms());
-  return m_db->read([&]() -> Result<Page<Tweet>> {
-    auto reader = require_user(*m_db, user);
-    if (!reader) return std::unexpected(reader.error());
-    Id lo = page.since_id.value_or(0);
-    Id hi = page.max_id.value_or(INT64_MAX);
-    int n = page.limit + 1;  // one more than asked: tells whether another page exists
-    std::int64_t threshold = read_setting(*m_db, setting::celebrity_threshold);
-    Id inbox_floor = 0;
-    {
-      auto q = m_db->statement("SELECT inbox_floor FROM users WHERE id = ?");
-      q->bind(1, user);
-      if (q->executeStep()) inbox_floor = q->getColumn(0).getInt64();
-    }
-    std::vector<std::vector<Id>> sources;
-    {
-      // Deleting a tweet removes it from every inbox in the same transaction, so the
-      // inbox needs no join here; hydrate() still drops anything deleted.
-      auto q = m_db->statement(
-          "SELECT tweet FROM timeline WHERE user = ? AND tweet < ? AND tweet > ? "
-          "AND tweet >= ? ORDER BY tweet DESC LIMIT ?");
-      q->bind(1, user);
-      q->bind(2, hi);
-      q->bind(3, lo);
-      q->bind(4, inbox_floor);
-      q->bind(5, n);
-      auto& inbox = sources.emplace_back();
-      while (q->executeStep()) inbox.push_back(q->getColumn(0).getInt64());
-    }
-    sources.push_back(authored(*m_db, user, lo, hi, n));
-    for (Id celebrity : followed_celebrities(*m_db, *reader, threshold)) {
-      sources.push_back(authored(*m_db, celebrity, lo, hi, n));
-    }
-    // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was
-    // bounded): pull those older tweets from every pushed followee.
-    if (lo < inbox_floor) {
-      Id pull_hi = std::min(hi, inbox_floor);
-      for (Id followee : followees(*m_db, user, k_followed_pushed, threshold)) {
-        sources.push_back(authored(*m_db, followee, lo, pull_hi, n));
+  std::int64_t now = m_clock->now_ms();
+  // Usually one read transaction; a reader not marked seen for a while is marked (and,
+  // back from inactivity, has the inbox rebuilt) first, then read again.
+  for (int attempt = 0;; ++attempt) {
+    auto result = m_db->read([&]() -> std::optional<Result<Page<Tweet>>> {
+      auto reader = load_reader(*m_db, user);
+      if (!reader) return fail(Code::not_found, fmt::format("no user with id {}", user));
+      if (attempt == 0 && now - reader->last_seen_ms >= k_seen_granularity_ms) {
+        return std::nullopt;
       }
-    }
-    auto ids = merge_newest(std::move(sources), static_cast<std::size_t>(n));
-    std::vector<Id> shown(ids.begin(), ids.begin() + std::min<std::size_t>(ids.size(), page.limit));
-    return finish_page(hydrate(*m_db, shown, user), std::move(ids), page.limit);
-  });
+      return read_home(*m_db, *reader, page);
+    });
+    if (result) return *result;
+    auto reader = load_reader(*m_db, user);
+    if (reader) mark_seen(*m_db, user, reader->last_seen_ms, now);
+  }
 }
 
 Result<Page<Tweet>> Core::user_timeline(Id user, const PageRequest& page, Id viewer) {

@@ -1,0 +1,157 @@
+// Figure 3 (home timeline read against the raw inbox query) and 6 (hybrid fan-out).
+#include "bench_db.hpp"
+#include "figures.hpp"
+#include "measure.hpp"
+#include "workload.hpp"
+
+#include <random>
+
+namespace chirp::bench {
+
+namespace {
+
+struct Rate {
+  double per_second;
+  double p50_us;
+  double p99_us;
+};
+
+/// Calls CALL(i) for SECONDS, timing each call.
+template <class F>
+Rate measure(double seconds, F&& call) {
+  std::vector<double> latencies;
+  double t0 = now_seconds();
+  std::size_t i = 0;
+  while (now_seconds() - t0 < seconds) {
+    double start = now_seconds();
+    call(i++);
+    latencies.push_back((now_seconds() - start) * 1e6);
+  }
+  double rate = static_cast<double>(i) / (now_seconds() - t0);
+  return {rate, percentile(latencies, 50), percentile(latencies, 99)};
+}
+
+Rate raw_inbox_reads(SQLite::Database& raw, const std::vector<Id>& readers, double seconds) {
+  SQLite::Statement q(raw, "SELECT tweet FROM timeline WHERE user = ? ORDER BY tweet DESC LIMIT 20");
+  return measure(seconds, [&](std::size_t i) {
+    q.bind(1, readers[i % readers.size()]);
+    while (q.executeStep()) {
+    }
+    q.reset();
+  });
+}
+
+Rate home_reads(Core& core, const std::vector<Id>& readers, double seconds) {
+  return measure(seconds, [&](std::size_t i) {
+    auto page = core.home_timeline(readers[i % readers.size()], {.limit = 20});
+    if (!page || page->items.empty()) throw std::runtime_error("empty home timeline");
+  });
+}
+
+/// Users ordered by follower count, most followed first.
+std::vector<UserRow> by_followers(SQLite::Database& raw) {
+  auto users = load_users(raw);
+  std::sort(users.begin(), users.end(),
+            [](const UserRow& a, const UserRow& b) { return a.followers > b.followers; });
+  return users;
+}
+
+/// READERS users that follow exactly the CELEBRITIES given (and their usual others).
+std::vector<Id> readers_following(Core& core, const std::vector<UserRow>& users,
+                                  const std::vector<Id>& celebrities, std::size_t first,
+                                  std::size_t count, bool follow) {
+  std::vector<Id> readers;
+  for (std::size_t i = first; readers.size() < count && i < users.size(); ++i) {
+    Id reader = users[i].id;
+    for (Id celebrity : celebrities) {
+      auto done = follow ? core.follow(reader, celebrity) : core.unfollow(reader, celebrity);
+      if (!done) throw std::runtime_error(done.error().message);
+    }
+    readers.push_back(reader);
+  }
+  return readers;
+}
+
+}  // namespace
+
+void figure_read(const BenchOptions& options) {
+  auto core = Core::open({.path = options.db});
+  core.drain_fanout();
+  auto raw = open_raw(options.db);
+  auto users = by_followers(raw);
+  std::int64_t threshold = core.setting_value(setting::celebrity_threshold);
+  std::vector<Id> celebrities;
+  for (const auto& u : users) {
+    if (u.followers > threshold && celebrities.size() < 5) celebrities.push_back(u.id);
+  }
+  if (celebrities.size() < 5) throw std::runtime_error("the graph has fewer than 5 celebrities");
+  // Readers from the middle of the distribution: ordinary users.
+  std::size_t middle = users.size() / 2;
+  auto plain = readers_following(core, users, celebrities, middle, 50, false);
+  auto starry = readers_following(core, users, celebrities, middle + 50, 50, true);
+  core.drain_fanout();
+  // Warm the page cache, and let each reader's first read record it as seen.
+  home_reads(core, plain, 0.2);
+  home_reads(core, starry, 0.2);
+  for (auto [label, readers] : {std::pair{"0 celebrities", &plain}, {"5 celebrities", &starry}}) {
+    Rate base = raw_inbox_reads(raw, *readers, options.seconds / 2);
+    Rate home = home_reads(core, *readers, options.seconds / 2);
+    print_ratio(fmt::format("3. home timeline calls/s, {}", label), "calls/s", base.per_second,
+                home.per_second, ">= 0.3");
+    fmt::print("{:<44} p50 {:.1f} us, p99 {:.1f} us (raw inbox query: p50 {:.1f} us, p99 {:.1f} us)\n",
+               "", home.p50_us, home.p99_us, base.p50_us, base.p99_us);
+  }
+}
+
+void figure_hybrid(const BenchOptions& options) {
+  auto core = Core::open({.path = options.db});
+  core.drain_fanout();
+  auto raw = open_raw(options.db);
+  auto users = by_followers(raw);
+  std::int64_t hybrid = core.setting_value(setting::celebrity_threshold);
+  std::mt19937_64 rng(options.seed);
+  struct Mode {
+    const char* name;
+    std::int64_t threshold;
+  };
+  const Mode modes[] = {{"push", 1'000'000'000}, {"hybrid", hybrid}, {"pull", 0}};
+
+  fmt::print("6. post cost (post + its fan-out, ms) against the author's followers:\n");
+  fmt::print("   {:>10} {:>10} {:>10} {:>10}\n", "followers", "push", "hybrid", "pull");
+  std::vector<std::int64_t> targets = {10, 100, 1000};
+  for (std::int64_t t = 2500; t <= users.front().followers; t *= 2) targets.push_back(t);
+  for (std::int64_t target : targets) {
+    auto author = std::min_element(users.begin(), users.end(), [&](const auto& a, const auto& b) {
+      return std::llabs(a.followers - target) < std::llabs(b.followers - target);
+    });
+    std::vector<double> cost;
+    for (const auto& mode : modes) {
+      (void)core.set_setting(setting::celebrity_threshold, std::to_string(mode.threshold));
+      cost.push_back(measure(options.seconds / 12, [&](std::size_t) {
+                       (void)core.post(author->id, {.text = tweet_text(rng)});
+                       core.drain_fanout();
+                     }).p50_us / 1000);
+    }
+    fmt::print("   {:>10} {:>10.2f} {:>10.2f} {:>10.2f}\n", author->followers, cost[0], cost[1], cost[2]);
+  }
+
+  fmt::print("6. read cost (home timeline, us p50) against followed celebrities:\n");
+  fmt::print("   {:>10} {:>10} {:>10} {:>10}\n", "celebs", "push", "hybrid", "pull");
+  std::size_t reader_index = users.size() / 3;
+  for (std::size_t count : {0, 1, 2, 5, 10, 20}) {
+    std::vector<Id> followed;
+    for (std::size_t i = 0; i < count; ++i) followed.push_back(users[i].id);
+    std::vector<double> cost;
+    for (const auto& mode : modes) {
+      (void)core.set_setting(setting::celebrity_threshold, std::to_string(mode.threshold));
+      // Fresh readers per mode, so push mode back-fills their inboxes on follow.
+      auto readers = readers_following(core, users, followed, reader_index, 20, true);
+      reader_index += 20;
+      cost.push_back(home_reads(core, readers, options.seconds / 18).p50_us);
+    }
+    fmt::print("   {:>10} {:>10.1f} {:>10.1f} {:>10.1f}\n", count, cost[0], cost[1], cost[2]);
+  }
+  (void)core.set_setting(setting::celebrity_threshold, std::to_string(hybrid));
+}
+
+}  // namespace chirp::bench

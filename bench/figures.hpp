@@ -1,0 +1,28 @@
+#pragma once
+// One function per benchmark figure (see bench/README.md).
+
+#include <chirp/core.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace chirp::bench {
+
+struct BenchOptions {
+  std::filesystem::path db;
+  double seconds = 3;
+  std::size_t tweets = 2000;
+  std::uint64_t seed = 7;
+};
+
+void figure_fanout(const BenchOptions& options);
+void figure_ingest(const BenchOptions& options);
+void figure_read(const BenchOptions& options);
+void figure_hybrid(const BenchOptions& options);
+void figure_disk(const BenchOptions& options);
+/// Serves a fixed JSON body of BODY_BYTES on PORT with chirp serve's HTTP settings.
+int run_http_stub(int port, std::size_t body_bytes, int threads);
+/// Prints "id token" lines for the COUNT most active users (by Zipf rank).
+void print_tokens(const BenchOptions& options, std::size_t count);
+
+}  // namespace chirp::bench

@@ -37,7 +37,7 @@ void print_tokens(const BenchOptions& options, std::size_t count) {
   auto core = Core::open({.path = options.db});
   // Generated users are u0, u1, ...; the Zipf workload favours low indexes.
   for (std::size_t i = 0; i < count; ++i) {
-    auto user = core.find_user("u" + std::to_string(i));
+    auto user = core.find_user(fmt::format("u{}", i));
     if (!user) break;
     auto login = core.issue_token(user->id);
     if (!login) throw std::runtime_error(login.error().message);

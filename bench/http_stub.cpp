@@ -28,8 +28,13 @@ int run_http_stub(int port, std::size_t body_bytes, int threads) {
     res.set_content("bye", "text/plain");
     server.stop();
   });
-  if (!server.bind_to_port("127.0.0.1", port)) {
-    std::cerr << "cannot listen on 127.0.0.1:" << port << "\n";
+  if (port == 0) {
+    port = server.bind_to_any_port("127.0.0.1");
+  } else if (!server.bind_to_port("127.0.0.1", port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    std::cerr << "cannot listen on 127.0.0.1\n";
     return 1;
   }
   std::cout << "listening on port " << port << std::endl;

@@ -1,5 +1,7 @@
 #include "workload.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -28,7 +30,7 @@ Core::BulkData generate_graph(const GraphSpec& spec, std::int64_t now_ms) {
   Core::BulkData data;
   data.users.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    data.users.push_back({.handle = "u" + std::to_string(i), .name = "User " + std::to_string(i)});
+    data.users.push_back({.handle = fmt::format("u{}", i), .name = fmt::format("User {}", i)});
   }
   // Pareto: P(K > k) = (k / k_min)^-(alpha - 1); mean = k_min (alpha - 1) / (alpha - 2).
   double alpha = spec.tail_exponent;

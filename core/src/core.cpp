@@ -104,6 +104,12 @@ Result<Setting> Core::set_setting(std::string_view key, std::string_view value) 
     q->bind(2, std::to_string(number));
     q->exec();
     if (key == setting::celebrity_threshold) bump_celebrity_epoch(*m_db);
+    if (key == setting::inactive_days) {
+      auto changed = m_db->statement(
+          "UPDATE counters SET value = ? WHERE name = 'inactive_days_changed_at'");
+      changed->bind(1, m_clock->now_ms());
+      changed->exec();
+    }
     return 0;
   });
   return make_setting(*spec, number);
@@ -180,9 +186,11 @@ const std::vector<Id>& celebrities(Db& db, std::int64_t threshold) {
   std::int64_t epoch = q->executeStep() ? q->getColumn(0).getInt64() : 0;
   if (epoch != cache.epoch || threshold != cache.threshold) {
     cache.sorted_ids.clear();
-    auto load = db.statement("SELECT id FROM users WHERE followers_count > ? ORDER BY id");
+    auto load = db.statement(
+        "SELECT id FROM users WHERE followers_count > ? UNION SELECT id FROM users WHERE pulled = 1");
     load->bind(1, threshold);
     while (load->executeStep()) cache.sorted_ids.push_back(load->getColumn(0).getInt64());
+    std::sort(cache.sorted_ids.begin(), cache.sorted_ids.end());
     cache.epoch = epoch;
     cache.threshold = threshold;
   }

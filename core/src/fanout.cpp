@@ -90,9 +90,18 @@ struct FanoutSettings {
 std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
   if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
   {
-    auto q = db.statement("SELECT followers_count FROM users WHERE id = ?");
+    auto q = db.statement("SELECT followers_count, pulled FROM users WHERE id = ?");
     q->bind(1, item.author);
-    if (q->executeStep() && q->getColumn(0).getInt64() > s.threshold) return -1;
+    if (q->executeStep() && q->getColumn(0).getInt64() > s.threshold) {
+      if (q->getColumn(1).getInt() == 0) {
+        // From now on this author's tweets are pulled whatever their follower count.
+        auto mark = db.statement("UPDATE users SET pulled = 1 WHERE id = ?");
+        mark->bind(1, item.author);
+        mark->exec();
+        bump_celebrity_epoch(db);
+      }
+      return -1;
+    }
   }
   std::int64_t rows = 0;
   if (s.active_since_ms > 0) {

@@ -46,7 +46,8 @@ std::int64_t read_setting(Db& db, std::string_view key);
 
 /// Marks the set of celebrities as changed (see Db::CelebrityCache).
 void bump_celebrity_epoch(Db& db);
-/// The sorted ids of every user with more followers than THRESHOLD (cached).
+/// The sorted ids of the authors whose tweets are pulled at read time: every user with
+/// more followers than THRESHOLD, and every user fan-out ever skipped (cached).
 const std::vector<Id>& celebrities(Db& db, std::int64_t threshold);
 
 /// Newest-first merge of id lists into at most LIMIT unique ids.

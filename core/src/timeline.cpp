@@ -122,11 +122,17 @@ std::optional<Reader> load_reader(Db& db, Id id) {
 void mark_seen(Db& db, Id user, std::int64_t last_seen, std::int64_t now) {
   db.write([&] {
     std::int64_t inactive_days = read_setting(db, setting::inactive_days);
-    if (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) rebuild_inbox(db, user);
-    auto q = db.statement("UPDATE users SET last_seen_at = max(last_seen_at, ?) WHERE id = ?");
-    q->bind(1, now);
-    q->bind(2, user);
-    return q->exec();
+    auto q = db.statement("SELECT value FROM counters WHERE name = 'inactive_days_changed_at'");
+    std::int64_t setting_changed_at = q->executeStep() ? q->getColumn(0).getInt64() : 0;
+    // Fan-out may have skipped this reader: under the current setting, or under an
+    // earlier one if the setting changed since the reader was last seen.
+    bool maybe_skipped = (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) ||
+                         last_seen < setting_changed_at;
+    if (maybe_skipped) rebuild_inbox(db, user);
+    auto seen = db.statement("UPDATE users SET last_seen_at = max(last_seen_at, ?) WHERE id = ?");
+    seen->bind(1, now);
+    seen->bind(2, user);
+    return seen->exec();
   });
 }
 

@@ -1,0 +1,185 @@
+// Several Core objects on one database file, from one thread and from several threads.
+
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+
+// Print id lists in failure messages (identical in every test file that needs it).
+namespace doctest {
+template <>
+struct StringMaker<std::vector<chirp::Id>> {
+  static String convert(const std::vector<chirp::Id>& ids) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
+    return (out + "]").c_str();
+  }
+};
+}  // namespace doctest
+
+using chirp::Id;
+using chirp::test::k_test_epoch_ms;
+using chirp::test::TempDir;
+
+namespace {
+
+template <class T>
+T must(chirp::Result<T> result) {
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+  return std::move(*result);
+}
+
+void must_ok(const chirp::Result<void>& result) {
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+}
+
+}  // namespace
+
+TEST_CASE("chirp::Core two connections") {
+  TempDir dir;
+  auto path = dir / "chirp.db";
+  // One clock shared by both, frozen: both write ids in the same millisecond.
+  auto clock = std::make_shared<chirp::ManualClock>(k_test_epoch_ms);
+  auto one = chirp::Core::open({.path = path, .clock = clock});
+  auto two = chirp::Core::open({.path = path, .clock = clock});
+
+  Id alice = must(one.create_user({.handle = "alice"})).id;
+  Id bob = must(two.create_user({.handle = "bob"})).id;
+  CHECK(alice != bob);
+  CHECK(must(two.find_user("alice")).id == alice);
+
+  std::vector<Id> posted;
+  for (int i = 0; i < 10; ++i) {
+    auto& core = i % 2 == 0 ? one : two;
+    posted.push_back(must(core.post(alice, {.text = "t" + std::to_string(i)})).id);
+  }
+  std::set<Id> unique(posted.begin(), posted.end());
+  CHECK(unique.size() == posted.size());
+
+  must_ok(two.follow(bob, alice));
+  CHECK(one.is_following(bob, alice));
+  CHECK(must(one.user_by_id(alice)).followers_count == 1);
+  CHECK(must(one.user_by_id(alice)).tweets_count == 10);
+
+  must(one.like(bob, posted[0]));
+  must(two.like(bob, posted[0]));
+  CHECK(must(two.tweet(posted[0])).like_count == 1);
+
+  auto settings = two.set_setting("fanout.celebrity_threshold", "3");
+  REQUIRE(settings.has_value());
+  CHECK(one.setting_value("fanout.celebrity_threshold") == 3);
+
+  std::vector<Id> expected(posted.rbegin(), posted.rend());
+  auto home = must(two.home_timeline(bob, {.limit = 50}));
+  std::vector<Id> ids;
+  for (const auto& t : home.items) ids.push_back(t.id);
+  CHECK(ids == expected);
+}
+
+TEST_CASE("chirp::Core threads") {
+  TempDir dir;
+  auto path = dir / "chirp.db";
+  auto clock = std::make_shared<chirp::ManualClock>(k_test_epoch_ms);
+  constexpr int k_posts = 30;
+  constexpr int k_fans_per_thread = 4;
+
+  std::vector<Id> authors;
+  std::vector<Id> fans;
+  Id shared_tweet = 0;
+  {
+    auto setup = chirp::Core::open({.path = path, .clock = clock});
+    for (int i = 0; i < 2; ++i) {
+      authors.push_back(must(setup.create_user({.handle = "author" + std::to_string(i)})).id);
+    }
+    for (int i = 0; i < 2 * k_fans_per_thread; ++i) {
+      fans.push_back(must(setup.create_user({.handle = "fan" + std::to_string(i)})).id);
+    }
+    shared_tweet = must(setup.post(authors[0], {.text = "everyone likes this"})).id;
+  }
+
+  struct Outcome {
+    std::vector<Id> posted;
+    std::vector<std::string> errors;
+  };
+  std::vector<Outcome> outcomes(2);
+
+  auto work = [&](int t) {
+    auto& out = outcomes[static_cast<std::size_t>(t)];
+    try {
+      // Each thread its own Core, with the same frozen clock (read-only here).
+      auto core = chirp::Core::open({.path = path, .clock = clock});
+      Id author = authors[static_cast<std::size_t>(t)];
+      for (int i = 0; i < k_posts; ++i) {
+        auto posted = core.post(author, {.text = "thread " + std::to_string(t) + " #" +
+                                                 std::to_string(i)});
+        if (!posted) {
+          out.errors.push_back("post: " + posted.error().message);
+          continue;
+        }
+        out.posted.push_back(posted->id);
+        if (i < k_fans_per_thread) {
+          Id fan = fans[static_cast<std::size_t>(t * k_fans_per_thread + i)];
+          for (Id followee : authors) {
+            auto followed = core.follow(fan, followee);
+            if (!followed) out.errors.push_back("follow: " + followed.error().message);
+          }
+          auto liked = core.like(fan, shared_tweet);
+          if (!liked) out.errors.push_back("like: " + liked.error().message);
+        }
+        if (i % 7 == 3) core.drain_fanout();
+        auto home = core.home_timeline(author, {.limit = 5});
+        if (!home) out.errors.push_back("home: " + home.error().message);
+      }
+      core.drain_fanout();
+    } catch (const std::exception& e) {
+      out.errors.push_back(std::string("exception: ") + e.what());
+    }
+  };
+  std::thread first(work, 0);
+  std::thread second(work, 1);
+  first.join();
+  second.join();
+
+  for (const auto& out : outcomes) {
+    for (const auto& error : out.errors) FAIL_CHECK(error);
+    CHECK(out.posted.size() == static_cast<std::size_t>(k_posts));
+  }
+
+  auto core = chirp::Core::open({.path = path, .clock = clock});
+  core.drain_fanout();
+  CHECK(core.fanout_queue_status().depth == 0);
+
+  std::set<Id> all_ids{shared_tweet};
+  for (const auto& out : outcomes) all_ids.insert(out.posted.begin(), out.posted.end());
+  CHECK(all_ids.size() == static_cast<std::size_t>(2 * k_posts + 1));
+
+  CHECK(must(core.user_by_id(authors[0])).tweets_count == k_posts + 1);
+  CHECK(must(core.user_by_id(authors[1])).tweets_count == k_posts);
+  for (Id author : authors) {
+    CHECK(must(core.user_by_id(author)).followers_count == 2 * k_fans_per_thread);
+  }
+  CHECK(must(core.tweet(shared_tweet)).like_count == 2 * k_fans_per_thread);
+
+  std::vector<Id> expected(all_ids.rbegin(), all_ids.rend());
+  for (Id fan : fans) {
+    CAPTURE(fan);
+    auto user = must(core.user_by_id(fan));
+    CHECK(user.following_count == 2);
+    CHECK(user.likes_count == 1);
+    auto home = must(core.home_timeline(fan, {.limit = 200}));
+    std::vector<Id> ids;
+    for (const auto& t : home.items) ids.push_back(t.id);
+    CHECK(ids == expected);
+  }
+  for (std::size_t t = 0; t < 2; ++t) {
+    auto timeline = must(core.user_timeline(authors[t], {.limit = 200}));
+    CHECK(timeline.items.size() == static_cast<std::size_t>(t == 0 ? k_posts + 1 : k_posts));
+  }
+}

@@ -1,0 +1,353 @@
+// The fan-out contract: a tweet reaches exactly the followers it should, once, whether
+// it is pushed (normal author) or pulled (celebrity), however often the queue runs.
+
+#include "support.hpp"
+
+#include <chirp/settings.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+
+// Print id lists in failure messages (identical in every test file that needs it).
+namespace doctest {
+template <>
+struct StringMaker<std::vector<chirp::Id>> {
+  static String convert(const std::vector<chirp::Id>& ids) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
+    return (out + "]").c_str();
+  }
+};
+}  // namespace doctest
+
+using chirp::Code;
+using chirp::Id;
+using chirp::test::TestDb;
+
+namespace {
+
+template <class T>
+T must(chirp::Result<T> result) {
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+  return std::move(*result);
+}
+
+void must_ok(const chirp::Result<void>& result) {
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+}
+
+void set(TestDb& db, const char* key, const std::string& value) {
+  auto result = db.core.set_setting(key, value);
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+}
+
+std::size_t occurrences(const std::vector<Id>& ids, Id id) {
+  return static_cast<std::size_t>(std::count(ids.begin(), ids.end(), id));
+}
+
+bool all_unique(std::vector<Id> ids) {
+  std::sort(ids.begin(), ids.end());
+  return std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+}
+
+/// The whole home timeline of USER (every page).
+std::vector<Id> full_home(TestDb& db, Id user) {
+  return db.home_ids(user, {.limit = 200});
+}
+
+constexpr std::int64_t k_day_ms = 24LL * 3600 * 1000;
+
+}  // namespace
+
+TEST_CASE("chirp::drain_fanout") {
+  TestDb db;
+  Id author = db.user("author");
+  Id f1 = db.user("f1");
+  Id f2 = db.user("f2");
+  Id f3 = db.user("f3");
+  Id stranger = db.user("stranger");
+  for (Id f : {f1, f2, f3}) must_ok(db.core.follow(f, author));
+
+  SUBCASE("a normal author's tweet is pushed to each follower exactly once") {
+    CHECK(db.core.fanout_queue_status().depth == 0);
+    Id tweet = db.post(author, "hello followers");
+    CHECK(db.core.fanout_queue_status().depth == 1);
+
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 1);
+    CHECK(stats.rows == 3);
+    CHECK(stats.skipped_celebrity == 0);
+    CHECK(db.core.fanout_queue_status().depth == 0);
+    CHECK(db.core.fanout_queue_status().oldest_age_ms == 0);
+
+    for (Id f : {f1, f2, f3}) {
+      CAPTURE(f);
+      CHECK(full_home(db, f) == std::vector<Id>{tweet});
+    }
+    CHECK(full_home(db, stranger).empty());
+    CHECK(full_home(db, author) == std::vector<Id>{tweet});  // own tweet
+  }
+
+  SUBCASE("draining again duplicates nothing") {
+    Id tweet = db.post(author, "once");
+    db.core.drain_fanout();
+    auto again = db.core.drain_fanout();
+    CHECK(again.items == 0);
+    CHECK(again.rows == 0);
+    CHECK(again.skipped_celebrity == 0);
+    for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == std::vector<Id>{tweet});
+  }
+
+  SUBCASE("a later post fans out only itself") {
+    Id first = db.post(author, "first");
+    auto one = db.core.drain_fanout();
+    CHECK(one.items == 1);
+    CHECK(one.rows == 3);
+    Id second = db.post(author, "second");
+    Id third = db.post(author, "third");
+    CHECK(db.core.fanout_queue_status().depth == 2);
+    auto two = db.core.drain_fanout();
+    CHECK(two.items == 2);
+    CHECK(two.rows == 6);
+    for (Id f : {f1, f2, f3}) {
+      CAPTURE(f);
+      CHECK(full_home(db, f) == std::vector<Id>{third, second, first});
+    }
+  }
+
+  SUBCASE("re-running a queue item (as after a crash) writes no duplicate") {
+    Id tweet = db.post(author, "crash-safe");
+    db.core.drain_fanout();
+    // Put the same item back in the queue, as if the worker died before removing it.
+    auto path = (db.dir / "chirp.db").string();
+    std::string command = "sqlite3 '" + path +
+                          "' \"INSERT INTO fanout_queue(tweet, author, created_at) VALUES(" +
+                          std::to_string(tweet) + ", " + std::to_string(author) + ", " +
+                          std::to_string(db.clock->now_ms()) + ")\"";
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(db.core.fanout_queue_status().depth == 1);
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 1);
+    CHECK(stats.rows == 0);
+    for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == std::vector<Id>{tweet});
+  }
+
+  SUBCASE("max_items bounds one drain") {
+    std::vector<Id> tweets;
+    for (int i = 0; i < 5; ++i) tweets.push_back(db.post(author, "t" + std::to_string(i)));
+    auto some = db.core.drain_fanout(2);
+    CHECK(some.items == 2);
+    CHECK(some.rows == 6);
+    CHECK(db.core.fanout_queue_status().depth == 3);
+    auto rest = db.core.drain_fanout();
+    CHECK(rest.items == 3);
+    CHECK(rest.rows == 9);
+    std::vector<Id> expected(tweets.rbegin(), tweets.rend());
+    for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == expected);
+  }
+
+  SUBCASE("batches smaller than the queue still drain everything") {
+    set(db, chirp::setting::fanout_batch,
+        std::to_string(std::max<std::int64_t>(1, chirp::find_setting_spec(
+                                                     chirp::setting::fanout_batch)->min)));
+    for (int i = 0; i < 7; ++i) db.post(author, "t" + std::to_string(i));
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 7);
+    CHECK(stats.rows == 21);
+    CHECK(db.core.fanout_queue_status().depth == 0);
+  }
+
+  SUBCASE("queue age follows the clock") {
+    db.post(author, "old");
+    db.clock->advance_ms(1500);
+    db.post(author, "new");
+    db.clock->advance_ms(500);
+    auto status = db.core.fanout_queue_status();
+    CHECK(status.depth == 2);
+    CHECK(status.oldest_age_ms == 2001);  // db.post advances 1 ms before posting
+  }
+
+  SUBCASE("a tweet deleted before fan-out reaches nobody") {
+    Id tweet = db.post(author, "oops");
+    must_ok(db.core.delete_tweet(author, tweet));
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.rows == 0);
+    CHECK(db.core.fanout_queue_status().depth == 0);
+    for (Id f : {f1, f2, f3}) CHECK(full_home(db, f).empty());
+  }
+
+  SUBCASE("a follower who followed before fan-out gets it once") {
+    Id tweet = db.post(author, "before the follow");
+    must_ok(db.core.follow(stranger, author));  // back-fill brings it in already
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 1);
+    CHECK(stats.rows == 3);  // the back-filled inbox row is not written again
+    CHECK(full_home(db, stranger) == std::vector<Id>{tweet});
+    for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == std::vector<Id>{tweet});
+  }
+
+  SUBCASE("a follower who unfollowed before fan-out does not get it") {
+    Id tweet = db.post(author, "after unfollow");
+    must_ok(db.core.unfollow(f2, author));
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 1);
+    CHECK(stats.rows == 2);
+    CHECK(full_home(db, f1) == std::vector<Id>{tweet});
+    CHECK(full_home(db, f2).empty());
+  }
+}
+
+TEST_CASE("chirp::drain_fanout celebrity") {
+  TestDb db;
+  Id celeb = db.user("celeb");
+  Id normal = db.user("normal");
+  std::vector<Id> fans;
+  for (int i = 0; i < 4; ++i) {
+    fans.push_back(db.user("fan" + std::to_string(i)));
+    must_ok(db.core.follow(fans.back(), celeb));
+  }
+  Id stranger = db.user("stranger");
+  must_ok(db.core.follow(fans[0], normal));
+  set(db, chirp::setting::celebrity_threshold, "2");  // celeb has 4 followers, normal 1
+  REQUIRE(db.core.setting_value(chirp::setting::celebrity_threshold) == 2);
+
+  SUBCASE("a celebrity's tweet is not pushed but every follower still sees it once") {
+    Id tweet = db.post(celeb, "to the masses");
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 1);
+    CHECK(stats.rows == 0);
+    CHECK(stats.skipped_celebrity == 1);
+    for (Id f : fans) {
+      CAPTURE(f);
+      CHECK(full_home(db, f) == std::vector<Id>{tweet});
+    }
+    CHECK(full_home(db, stranger).empty());
+    CHECK(full_home(db, celeb) == std::vector<Id>{tweet});
+  }
+
+  SUBCASE("celebrity and normal tweets merge newest first") {
+    Id c1 = db.post(celeb, "c1");
+    Id n1 = db.post(normal, "n1");
+    Id c2 = db.post(celeb, "c2");
+    Id own = db.post(fans[0], "own");
+    Id n2 = db.post(normal, "n2");
+    auto stats = db.core.drain_fanout();
+    CHECK(stats.items == 5);
+    CHECK(stats.skipped_celebrity == 2);
+    CHECK(stats.rows == 2);  // n1 and n2 to fans[0]; own tweets are not pushed
+    CHECK(full_home(db, fans[0]) == std::vector<Id>{n2, own, c2, n1, c1});
+    CHECK(full_home(db, fans[1]) == std::vector<Id>{c2, c1});
+  }
+
+  SUBCASE("an author who became a celebrity is neither lost nor duplicated") {
+    set(db, chirp::setting::celebrity_threshold, "5000");
+    Id pushed = db.post(celeb, "pushed");
+    auto first = db.core.drain_fanout();
+    CHECK(first.rows == 4);
+    set(db, chirp::setting::celebrity_threshold, "2");
+    Id pulled = db.post(celeb, "pulled");
+    auto second = db.core.drain_fanout();
+    CHECK(second.rows == 0);
+    CHECK(second.skipped_celebrity == 1);
+    for (Id f : fans) {
+      CAPTURE(f);
+      auto home = full_home(db, f);
+      CHECK(home == std::vector<Id>{pulled, pushed});
+    }
+  }
+
+  SUBCASE("unfollowing a celebrity removes the pulled tweets") {
+    Id tweet = db.post(celeb, "bye");
+    db.core.drain_fanout();
+    must_ok(db.core.unfollow(fans[1], celeb));  // 3 followers left: still a celebrity
+    CHECK(full_home(db, fans[1]).empty());
+    CHECK(full_home(db, fans[2]) == std::vector<Id>{tweet});
+  }
+
+  SUBCASE("a celebrity who loses followers keeps the tweets that were not pushed") {
+    Id tweet = db.post(celeb, "while famous");
+    CHECK(db.core.drain_fanout().skipped_celebrity == 1);
+    must_ok(db.core.unfollow(fans[2], celeb));
+    must_ok(db.core.unfollow(fans[3], celeb));  // 2 followers: no longer a celebrity
+    CHECK(full_home(db, fans[0]) == std::vector<Id>{tweet});
+    CHECK(full_home(db, fans[1]) == std::vector<Id>{tweet});
+    CHECK(full_home(db, fans[2]).empty());
+  }
+
+  SUBCASE("raising the threshold later loses no tweet that was not pushed") {
+    Id pulled = db.post(celeb, "pulled");
+    CHECK(db.core.drain_fanout().skipped_celebrity == 1);
+    set(db, chirp::setting::celebrity_threshold, "5000");
+    Id pushed = db.post(celeb, "pushed");
+    CHECK(db.core.drain_fanout().rows == 4);
+    for (Id f : fans) {
+      CAPTURE(f);
+      CHECK(full_home(db, f) == std::vector<Id>{pushed, pulled});
+    }
+  }
+
+  SUBCASE("draining twice duplicates nothing") {
+    Id tweet = db.post(celeb, "twice");
+    db.core.drain_fanout();
+    auto again = db.core.drain_fanout();
+    CHECK(again.items == 0);
+    CHECK(again.skipped_celebrity == 0);
+    for (Id f : fans) CHECK(occurrences(full_home(db, f), tweet) == 1u);
+  }
+}
+
+TEST_CASE("chirp::drain_fanout inactive followers") {
+  TestDb db;
+  Id author = db.user("author");
+  Id sleeper = db.user("sleeper");
+  Id active = db.user("active");
+  must_ok(db.core.follow(sleeper, author));
+  must_ok(db.core.follow(active, author));
+  set(db, chirp::setting::inactive_days, "1");
+  Id before = db.post(author, "before the nap");
+  CHECK(db.core.drain_fanout().rows == 2);
+
+  db.clock->advance_ms(2 * k_day_ms);
+  CHECK(db.home_ids(active) == std::vector<Id>{before});  // active is seen now
+
+  Id during = db.post(author, "while asleep");
+  auto stats = db.core.drain_fanout();
+  CHECK(stats.items == 1);
+  CHECK(stats.rows == 1);  // only the active follower is pushed
+  CHECK(db.home_ids(active) == std::vector<Id>{during, before});
+
+  SUBCASE("a returning follower sees a complete timeline") {
+    CHECK(db.home_ids(sleeper) == std::vector<Id>{during, before});
+    // ...and is pushed to again from now on.
+    Id after = db.post(author, "good morning");
+    auto next = db.core.drain_fanout();
+    CHECK(next.rows == 2);
+    CHECK(db.home_ids(sleeper) == std::vector<Id>{after, during, before});
+    CHECK(db.home_ids(sleeper, {.limit = 1, .max_id = after}) == std::vector<Id>{during});
+  }
+
+  SUBCASE("paging is complete for a returning follower too") {
+    CHECK(db.home_ids(sleeper, {.limit = 1}) == std::vector<Id>{during});
+    CHECK(db.home_ids(sleeper, {.limit = 1, .max_id = during}) == std::vector<Id>{before});
+  }
+
+  SUBCASE("changing inactive_days before the sleeper returns loses nothing") {
+    set(db, chirp::setting::inactive_days, "30");
+    CHECK(db.home_ids(sleeper) == std::vector<Id>{during, before});
+  }
+
+  SUBCASE("many missed tweets are all there when the sleeper returns") {
+    std::vector<Id> missed{before, during};
+    for (int i = 0; i < 30; ++i) missed.push_back(db.post(author, "m" + std::to_string(i)));
+    db.core.drain_fanout();
+    std::reverse(missed.begin(), missed.end());
+    auto home = db.home_ids(sleeper, {.limit = 200});
+    CHECK(home == missed);
+    CHECK(all_unique(home));
+  }
+}

@@ -1,0 +1,121 @@
+// Opening and migrating databases; refusing databases newer than this binary.
+
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+using chirp::test::TempDir;
+
+namespace {
+
+/// Runs SQL through the sqlite3 command-line tool on PATH and returns its output.
+std::string sqlite3(const std::filesystem::path& db, const std::string& sql) {
+  std::string command = "sqlite3 '" + db.string() + "' \"" + sql + "\" 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  int status = ::pclose(pipe);
+  REQUIRE_MESSAGE(status == 0, "sqlite3 failed: " << out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+chirp::Core open(const std::filesystem::path& path) {
+  return chirp::Core::open({.path = path});
+}
+
+}  // namespace
+
+TEST_CASE("chirp::Core::open") {
+  TempDir dir;
+  auto path = dir / "chirp.db";
+
+  SUBCASE("a fresh database is at the current schema version") {
+    REQUIRE(chirp::Core::schema_version() >= 1);
+    { auto core = open(path); }
+    CHECK(std::filesystem::exists(path));
+    CHECK(sqlite3(path, "PRAGMA user_version") == std::to_string(chirp::Core::schema_version()));
+    CHECK(sqlite3(path, "PRAGMA journal_mode") == "wal");
+    auto tables = sqlite3(path, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                                "name IN ('users','tweets','follows','likes','timeline',"
+                                "'fanout_queue','settings')");
+    CHECK(tables == "7");
+  }
+
+  SUBCASE("missing parent folders are created") {
+    auto nested = dir / "a/b/c/chirp.db";
+    { auto core = open(nested); }
+    CHECK(std::filesystem::exists(nested));
+  }
+
+  SUBCASE("reopening keeps data and the version") {
+    chirp::Id alice = 0;
+    {
+      auto core = open(path);
+      auto user = core.create_user({.handle = "alice"});
+      REQUIRE(user.has_value());
+      alice = user->id;
+      REQUIRE(core.post(alice, {.text = "persisted"}).has_value());
+    }
+    {
+      auto core = open(path);
+      auto found = core.find_user("alice");
+      REQUIRE(found.has_value());
+      CHECK(found->id == alice);
+      CHECK(found->tweets_count == 1);
+      auto tweets = core.user_timeline(alice, {.limit = 20});
+      REQUIRE(tweets.has_value());
+      REQUIRE(tweets->items.size() == 1u);
+      CHECK(tweets->items[0].text == "persisted");
+    }
+    auto again = open(path);  // a third open is just as fine
+    CHECK(sqlite3(path, "PRAGMA user_version") == std::to_string(chirp::Core::schema_version()));
+  }
+
+  SUBCASE("a database newer than this binary is refused with SchemaError") {
+    { auto core = open(path); }
+    int newer = chirp::Core::schema_version() + 1;
+    sqlite3(path, "PRAGMA user_version = " + std::to_string(newer));
+    bool thrown = false;
+    try {
+      auto core = open(path);
+    } catch (const chirp::SchemaError& e) {
+      thrown = true;
+      std::string message = e.what();
+      CHECK_MESSAGE(message.find(std::to_string(newer)) != std::string::npos,
+                    "message should name the database version: " << message);
+    }
+    CHECK(thrown);
+    // ...and left untouched.
+    CHECK(sqlite3(path, "PRAGMA user_version") == std::to_string(newer));
+  }
+
+  SUBCASE("a file that is not a database is refused with an exception") {
+    {
+      std::ofstream junk(path, std::ios::binary);
+      junk << std::string(8192, 'x');
+    }
+    CHECK_THROWS_AS(open(path), std::runtime_error);
+  }
+
+  SUBCASE("an in-memory database works") {
+    auto core = chirp::Core::open({.path = ":memory:"});
+    auto user = core.create_user({.handle = "alice"});
+    REQUIRE(user.has_value());
+    CHECK(core.find_user("alice").has_value());
+  }
+
+  SUBCASE("Core can be moved") {
+    auto core = open(path);
+    REQUIRE(core.create_user({.handle = "alice"}).has_value());
+    chirp::Core moved = std::move(core);
+    CHECK(moved.find_user("alice").has_value());
+  }
+}

@@ -20,7 +20,7 @@ constexpr const char* k_issuer = "chirp";
 
 Result<User> rejected() { return fail(Code::unauthenticated, "invalid or expired token"); }
 
-std::int64_t token_version(Db& db, Id user) {
+std::int64_t token_version(Db& db, Id user) {  // -1 when USER does not exist
   auto q = db.statement("SELECT token_version FROM users WHERE id = ?");
   q->bind(1, user);
   return q->executeStep() ? q->getColumn(0).getInt64() : -1;
@@ -49,31 +49,44 @@ Result<Core::Login> Core::issue_token(Id id) {
 }
 
 Result<User> Core::authenticate(std::string_view token) {
-  using namespace jwt::params;
-  std::error_code ec;
-  // cpp-jwt checks exp against the system clock; the leeway defers that check to ours
-  // (injectable), below. Algorithm, signature and issuer are checked here.
-  auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()), algorithms({"HS256"}),
-                             ec, secret(m_token_secret), issuer(k_issuer), verify(true),
-                             leeway(std::numeric_limits<std::uint32_t>::max()));
-  if (ec) return rejected();
-  try {
-    const auto& claims = decoded.payload();
-    if (!claims.has_claim("exp") || !claims.has_claim("sub") || !claims.has_claim("ver")) {
-      return rejected();
+  constexpr std::size_t k_max_token_bytes = 4096;
+  constexpr std::size_t k_verified_cache_size = 4096;
+  if (token.size() > k_max_token_bytes) return rejected();
+  auto cached = m_verified_tokens.find(std::string(token));
+  VerifiedToken claims{};
+  if (cached != m_verified_tokens.end()) {
+    claims = cached->second;
+  } else {
+    using namespace jwt::params;
+    std::error_code ec;
+    // cpp-jwt checks exp against the system clock; the leeway defers that check to ours
+    // (injectable), below. Algorithm, signature and issuer are checked here.
+    auto decoded = jwt::decode(jwt::string_view(token.data(), token.size()),
+                               algorithms({"HS256"}), ec, secret(m_token_secret),
+                               issuer(k_issuer), verify(true),
+                               leeway(std::numeric_limits<std::uint32_t>::max()));
+    if (ec) return rejected();
+    try {
+      const auto& payload = decoded.payload();
+      if (!payload.has_claim("exp") || !payload.has_claim("sub") || !payload.has_claim("ver")) {
+        return rejected();
+      }
+      auto sub = payload.get_claim_value<std::string>("sub");
+      auto [end, parse_ec] = std::from_chars(sub.data(), sub.data() + sub.size(), claims.user);
+      if (parse_ec != std::errc() || end != sub.data() + sub.size()) return rejected();
+      claims.version = payload.get_claim_value<std::int64_t>("ver");
+      claims.expires_s = payload.get_claim_value<std::int64_t>("exp");
+    } catch (const std::exception&) {
+      return rejected();  // a claim of the wrong type
     }
-    auto exp = claims.get_claim_value<std::int64_t>("exp");
-    if (m_clock->now_ms() / 1000 >= exp) return rejected();
-    auto sub = claims.get_claim_value<std::string>("sub");
-    Id id = 0;
-    auto [end, parse_ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
-    if (parse_ec != std::errc() || end != sub.data() + sub.size()) return rejected();
-    if (claims.get_claim_value<std::int64_t>("ver") != token_version(*m_db, id)) return rejected();
-    auto user = require_user(*m_db, id);
-    return user ? user : rejected();
-  } catch (const std::exception&) {
-    return rejected();  // a claim of the wrong type
+    if (m_verified_tokens.size() >= k_verified_cache_size) m_verified_tokens.clear();
+    m_verified_tokens.emplace(std::string(token), claims);
   }
+  if (m_clock->now_ms() / 1000 >= claims.expires_s) return rejected();
+  auto q = m_db->statement("SELECT " CHIRP_USER_COLUMNS ", u.token_version FROM users u WHERE u.id = ?");
+  q->bind(1, claims.user);
+  if (!q->executeStep() || q->getColumn(9).getInt64() != claims.version) return rejected();
+  return read_user(*q);
 }
 
 Result<void> Core::revoke_tokens(Id user) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace chirp {
@@ -158,6 +159,14 @@ private:
   std::unique_ptr<detail::Db> m_db;
   std::shared_ptr<Clock> m_clock;
   std::string m_token_secret;
+  /// Tokens whose signature, algorithm and issuer this connection already checked; the
+  /// expiry and the user's token version are still checked on every use.
+  struct VerifiedToken {
+    Id user;
+    std::int64_t version;
+    std::int64_t expires_s;
+  };
+  std::unordered_map<std::string, VerifiedToken> m_verified_tokens;
 };
 
 }  // namespace chirp

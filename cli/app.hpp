@@ -1,0 +1,95 @@
+#pragma once
+// The `chirp` command tree: global options, the acting user, and the one place where
+// failures become exit codes.
+
+#include "format.hpp"
+
+#include <chirp/core.hpp>
+#include <chirp/error.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace chirp::cli {
+
+/// Exit codes: data to stdout, diagnostics to stderr.
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_failure = 1;  ///< the action was refused or failed
+constexpr int k_exit_usage = 2;    ///< the command line itself was wrong
+
+/// A refused action on its way from a command callback to run(), which prints it.
+class Failure : public std::runtime_error {
+public:
+  explicit Failure(Error error)
+      : std::runtime_error(error.message), m_error(std::move(error)) {}
+  const Error& error() const { return m_error; }
+
+private:
+  Error m_error;
+};
+
+/// The value of RESULT, or throws its Error as a Failure.
+template <class T>
+T expect(Result<T> result) {
+  if (!result) throw Failure(std::move(result.error()));
+  if constexpr (!std::is_void_v<T>) return std::move(*result);
+}
+
+/// What every command shares: the global options and the lazily opened database.
+class Context {
+public:
+  std::optional<std::string> db_option;  ///< --db
+  std::optional<std::string> as_option;  ///< --as
+  std::string format_name = "human";     ///< --format
+
+  /// The database file the options and environment select.
+  std::filesystem::path db_path() const;
+  /// The core on db_path(), opened (and created) on first use.
+  Core& core();
+  Format format() const;
+  /// A printer for stdout in the selected format.
+  Printer printer();
+
+  /// The handle of the acting user: --as, else $CHIRP_USER, else `chirp use`.
+  std::optional<std::string> acting_handle() const;
+  /// The acting user; a Failure saying how to choose one when none is set.
+  User acting_user();
+  /// The acting user when one is set (a Failure when it names a missing user).
+  std::optional<User> optional_acting_user();
+
+  /// A confirmation of an action that returns no data: on stderr, human format only.
+  void note(std::string_view message) const;
+
+  /// Runs queued fan-out so that a local user sees the result of a write at once.
+  void after_write();
+
+private:
+  std::optional<Core> m_core;
+};
+
+/// The whole command tree, bound to CONTEXT (which must outlive it).
+std::unique_ptr<CLI::App> make_app(Context& context);
+
+/// The entry point of the `chirp` executable; returns the exit code.
+int run(int argc, char** argv);
+
+// One per command group (cli/cmd_*.cpp).
+void add_init_commands(CLI::App& app, Context& context);
+void add_user_commands(CLI::App& app, Context& context);
+void add_post_commands(CLI::App& app, Context& context);
+void add_graph_commands(CLI::App& app, Context& context);
+void add_timeline_commands(CLI::App& app, Context& context);
+void add_worker_commands(CLI::App& app, Context& context);
+void add_config_commands(CLI::App& app, Context& context);
+void add_completion_commands(CLI::App& app, Context& context);
+void add_serve_commands(CLI::App& app, Context& context);
+
+}  // namespace chirp::cli

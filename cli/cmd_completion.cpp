@@ -1,0 +1,52 @@
+// chirp completion SHELL, and the hidden `chirp _handles PREFIX` the scripts call.
+#include "app.hpp"
+#include "completion.hpp"
+
+#include <iostream>
+
+namespace chirp::cli {
+
+namespace {
+
+struct CompletionOptions {
+  std::string shell;
+};
+
+struct HandlesOptions {
+  std::string prefix;
+};
+
+}  // namespace
+
+void add_completion_commands(CLI::App& app, Context& context) {
+  auto completion_options = std::make_shared<CompletionOptions>();
+  auto* completion = app.add_subcommand(
+      "completion", "Print the shell completion script (source it, or install it)");
+  completion->add_option("shell", completion_options->shell, "The shell")
+      ->required()
+      ->type_name("SHELL")
+      ->check(CLI::IsMember(completion_shells()));
+  completion->footer(
+      "bash: source <(chirp completion bash)\n"
+      "zsh:  chirp completion zsh > \"${fpath[1]}/_chirp\"\n"
+      "fish: chirp completion fish > ~/.config/fish/completions/chirp.fish");
+  completion->callback([&app, completion_options] {
+    std::cout << completion_script(app, completion_options->shell);
+  });
+
+  auto handles_options = std::make_shared<HandlesOptions>();
+  auto* handles = app.add_subcommand(k_handles_command, "Print handles starting with PREFIX");
+  handles->group("");  // hidden: for the completion scripts
+  handles->add_option("prefix", handles_options->prefix, "The start of a handle");
+  handles->callback([&context, handles_options] {
+    // Completing must never create a database as a side effect.
+    if (!std::filesystem::exists(context.db_path())) return;
+    auto prefix = std::string_view(handles_options->prefix);
+    if (prefix.starts_with('@')) prefix.remove_prefix(1);
+    for (const auto& handle : context.core().handles_with_prefix(prefix)) {
+      std::cout << handle << '\n';
+    }
+  });
+}
+
+}  // namespace chirp::cli

@@ -1,0 +1,92 @@
+// chirp user add | show | list | passwd | token
+#include "app.hpp"
+#include "options.hpp"
+
+#include <iostream>
+
+namespace chirp::cli {
+
+namespace {
+
+struct AddOptions {
+  std::string handle;
+  std::string name;
+  std::string bio;
+  bool password_stdin = false;
+};
+
+struct ShowOptions {
+  std::string handle;
+};
+
+struct ListOptions {
+  PageRequest page;
+};
+
+struct HandleOptions {
+  std::string handle;
+};
+
+}  // namespace
+
+void add_user_commands(CLI::App& app, Context& context) {
+  auto* user = app.add_subcommand("user", "Create and look up users");
+  user->require_subcommand(1);
+
+  auto add_options = std::make_shared<AddOptions>();
+  auto* add = user->add_subcommand("add", "Create a user");
+  add->add_option("handle", add_options->handle, "The new handle: [A-Za-z0-9_]{1,15}")
+      ->required()
+      ->type_name("HANDLE");
+  add->add_option("--name", add_options->name, "Display name")->type_name("NAME");
+  add->add_option("--bio", add_options->bio, "Short biography")->type_name("TEXT");
+  add->add_flag("--password-stdin", add_options->password_stdin,
+                "Read a login password from the first line of stdin");
+  add->callback([&context, add_options] {
+    NewUser new_user{.handle = add_options->handle,
+                     .name = add_options->name,
+                     .bio = add_options->bio,
+                     .password = std::nullopt};
+    if (add_options->password_stdin) new_user.password = read_stdin_line();
+    auto created = expect(context.core().create_user(new_user));
+    context.printer().user(created);
+  });
+
+  auto show_options = std::make_shared<ShowOptions>();
+  auto* show = user->add_subcommand("show", "Show a user's profile");
+  add_handle(*show, show_options->handle, "The user (handle or id)");
+  show->callback([&context, show_options] {
+    context.printer().user(expect(context.core().find_user(show_options->handle)));
+  });
+
+  auto list_options = std::make_shared<ListOptions>();
+  auto* list = user->add_subcommand("list", "List users, newest first");
+  add_page_options(*list, list_options->page, false);
+  list->callback([&context, list_options] {
+    auto page = expect(context.core().list_users(list_options->page));
+    context.printer().users(page.items);
+  });
+
+  // Local administration: whoever can write the database file may do these.
+  auto passwd_options = std::make_shared<HandleOptions>();
+  auto* passwd = user->add_subcommand(
+      "passwd", "Set a user's password from the first line of stdin (logs out every session)");
+  add_handle(*passwd, passwd_options->handle, "The user (handle or id)");
+  passwd->callback([&context, passwd_options] {
+    auto target = expect(context.core().find_user(passwd_options->handle));
+    expect(context.core().set_password(target.id, read_stdin_line()));
+    context.note("password changed for @" + target.handle + "; earlier tokens are revoked");
+  });
+
+  auto token_options = std::make_shared<HandleOptions>();
+  auto* token = user->add_subcommand(
+      "token", "Print a new API token for a user (for scripts and curl; no password asked)");
+  add_handle(*token, token_options->handle, "The user (handle or id)");
+  token->callback([&context, token_options] {
+    auto target = expect(context.core().find_user(token_options->handle));
+    auto login = expect(context.core().issue_token(target.id));
+    std::cout << login.token << '\n';
+  });
+}
+
+}  // namespace chirp::cli

@@ -22,6 +22,8 @@ struct RequestContext {
   std::string route = "unmatched";  ///< metric label: "GET /users/{id}/timeline"
   std::optional<User> user;         ///< from a valid Bearer token
   std::int64_t start_ns = 0;
+  int refused_status = 0;  ///< set when the middleware refused a request with a body
+  bool closing = false;    ///< the response ends the connection
 };
 RequestContext& request_context();
 

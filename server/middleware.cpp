@@ -1,6 +1,7 @@
 #include "middleware.hpp"
 
 #include "http.hpp"
+#include "routes.hpp"
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -38,6 +39,10 @@ bool within_limit(ServerState& state, httplib::Response& res, const std::string&
                   const std::string& key, const RateRule& rule) {
   RateDecision d = state.limiter.take(scope + ":" + key, rule);
   if (rule.capacity <= 0) return true;
+  // Several buckets may apply to one request: the headers describe the last one checked.
+  for (const char* name : {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}) {
+    res.headers.erase(name);
+  }
   res.set_header("RateLimit-Limit", std::to_string(d.limit));
   res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
   res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
@@ -64,7 +69,13 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                "chunked request bodies are not accepted: send Content-Length");
     return HandlerResponse::Handled;
   }
-  if (req.has_header("Content-Length")) {
+  if (!req.has_header("Content-Length")) {
+    // RFC 9112 section 6.3: no Content-Length and no Transfer-Encoding means an empty
+    // body (`curl -X POST URL`). Debian's httplib 0.11.4 would instead read until the
+    // client closes; saying so explicitly makes it read nothing. The Request it hands
+    // to this hook is its own mutable object.
+    const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+  } else {
     std::string text = req.get_header_value("Content-Length");
     std::uint64_t length = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
@@ -116,20 +127,64 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
 
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
   auto& ctx = request_context();
+  if (ctx.route == "unmatched") ctx.route = route_label(req);
   double seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
   state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
   spdlog::info("{} {} {} {} {:.2f}ms id={} user={}", req.remote_addr, req.method, req.path,
                res.status, seconds * 1000, ctx.request_id,
                ctx.user ? ctx.user->handle : std::string("-"));
+  ctx = RequestContext{};  // nothing of this request leaks into the next on this thread
 }
 
 }  // namespace
+
+/// Sends the response already in RES at once, then ends the connection: the body bytes
+/// the client declared are never read. httplib 0.11.4 has no way to close a kept-alive
+/// connection from a handler, but it does close one whose content provider fails, so
+/// the provider writes the whole body and then reports failure.
+void answer_then_close(const httplib::Request& req, httplib::Response& res) {
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  std::string type = res.get_header_value("Content-Type");
+  res.body.clear();
+  res.set_header("Connection", "close");
+  res.set_content_provider(body->size(), type,
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             sink.write(body->data() + offset, length);
+                             return false;
+                           });
+  request_context().closing = true;
+  // Nothing is to be read before answering. The Request httplib hands to this hook is
+  // its own mutable object.
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.headers.erase("Content-Length");
+  mutable_req.set_header("Content-Length", "0");
+}
+
+/// True when the request declares body bytes that nothing has read yet.
+bool declares_body(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
 
 void install_middleware(httplib::Server& server, ServerState& state) {
   server.set_pre_routing_handler(
       [&state](const httplib::Request& req, httplib::Response& res) {
         try {
-          return pre_route(state, req, res);
+          auto handled = pre_route(state, req, res);
+          if (handled == HandlerResponse::Handled && declares_body(req)) {
+            // The refused request's body is unread, and must never be parsed as a next
+            // request on this connection.
+            if (res.status == 413 || req.has_header("Transfer-Encoding")) {
+              // Large or chunked: let httplib read (or skip) it first, so a client still
+              // sending gets to read the answer; the route wrapper runs no handler and
+              // the error handler restores the status.
+              request_context().refused_status = res.status;
+              return HandlerResponse::Unhandled;
+            }
+            answer_then_close(req, res);
+          }
+          return handled;
         } catch (const std::exception& e) {
           spdlog::error("request {}: {}", request_context().request_id, e.what());
           send_error(res, 500, "internal", "internal error; see the server log");
@@ -154,6 +209,8 @@ void install_middleware(httplib::Server& server, ServerState& state) {
   // Anything that ends with an error status and no body (no route matched, httplib's
   // own checks) gets the JSON error shape too.
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (request_context().closing) return;  // the response is in a content provider
+    if (auto refused = request_context().refused_status) res.status = refused;
     if (!res.body.empty()) return;
     switch (res.status) {
       case 404: send_error(res, 404, "not_found", "no such endpoint"); break;

@@ -16,6 +16,10 @@ using RouteHandler = std::function<void(const httplib::Request&, httplib::Respon
 void add_route(httplib::Server& server, const char* method, const char* pattern,
                const char* route, RouteHandler handler);
 
+/// The metric label of the route REQ would take ("unmatched" when none): for requests
+/// answered before routing (refused by the middleware).
+std::string route_label(const httplib::Request& req);
+
 void register_routes(httplib::Server& server, ServerState& state);
 void register_auth_routes(httplib::Server& server, ServerState& state);
 void register_user_routes(httplib::Server& server, ServerState& state);

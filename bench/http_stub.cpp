@@ -18,7 +18,7 @@ int run_http_stub(int port, std::size_t body_bytes, int threads) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
-  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_timeout(1);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.Get(R"(/users/([^/]+)/timeline)", [&](const httplib::Request&, httplib::Response& res) {

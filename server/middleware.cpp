@@ -191,6 +191,27 @@ void install_middleware(httplib::Server& server, ServerState& state) {
           return HandlerResponse::Handled;
         }
       });
+  // A client that sends `Expect: 100-continue` (curl does for large uploads) waits for a
+  // go-ahead before its body: refuse there what pre-routing would refuse anyway.
+  server.set_expect_100_continue_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Transfer-Encoding")) {
+      send_error(res, 411, "length_required",
+                 "chunked request bodies are not accepted: send Content-Length");
+      return 411;
+    }
+    std::string text = req.get_header_value("Content-Length");
+    std::uint64_t length = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      send_error(res, 400, "bad_request", "malformed Content-Length");
+      return 400;
+    }
+    if (length > k_max_body_bytes) {
+      send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
+      return 413;
+    }
+    return 100;
+  });
   server.set_logger([&state](const httplib::Request& req, const httplib::Response& res) {
     log_request(state, req, res);
   });

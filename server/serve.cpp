@@ -67,7 +67,9 @@ int serve(const ServeOptions& options) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
-  server.set_keep_alive_timeout(5);
+  // Short: an idle kept-alive connection holds a pool thread, and on SIGTERM httplib
+  // waits for idle connections to time out before it returns.
+  server.set_keep_alive_timeout(1);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.set_payload_max_length(k_max_body_bytes);

@@ -1,6 +1,7 @@
 // Several Core objects on one database file, from one thread and from several threads.
 
 #include "support.hpp"
+#include "unit_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -11,34 +12,13 @@
 #include <thread>
 #include <vector>
 
-
-// Print id lists in failure messages (identical in every test file that needs it).
-namespace doctest {
-template <>
-struct StringMaker<std::vector<chirp::Id>> {
-  static String convert(const std::vector<chirp::Id>& ids) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
-    return (out + "]").c_str();
-  }
-};
-}  // namespace doctest
-
 using chirp::Id;
 using chirp::test::k_test_epoch_ms;
 using chirp::test::TempDir;
+using chirp::test::must;
+using chirp::test::must_ok;
 
 namespace {
-
-template <class T>
-T must(chirp::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-  return std::move(*result);
-}
-
-void must_ok(const chirp::Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // it is pushed (normal author) or pulled (celebrity), however often the queue runs.
 
 #include "support.hpp"
+#include "unit_support.hpp"
 
 #include <chirp/settings.hpp>
 
@@ -12,34 +13,13 @@
 #include <string>
 #include <vector>
 
-
-// Print id lists in failure messages (identical in every test file that needs it).
-namespace doctest {
-template <>
-struct StringMaker<std::vector<chirp::Id>> {
-  static String convert(const std::vector<chirp::Id>& ids) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
-    return (out + "]").c_str();
-  }
-};
-}  // namespace doctest
-
 using chirp::Code;
 using chirp::Id;
 using chirp::test::TestDb;
+using chirp::test::must;
+using chirp::test::must_ok;
 
 namespace {
-
-template <class T>
-T must(chirp::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-  return std::move(*result);
-}
-
-void must_ok(const chirp::Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-}
 
 void set(TestDb& db, const char* key, const std::string& value) {
   auto result = db.core.set_setting(key, value);

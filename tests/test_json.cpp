@@ -1,6 +1,7 @@
 // The one JSON serializer: ids as strings, RFC 3339 UTC times, stable field names.
 
 #include "support.hpp"
+#include "unit_support.hpp"
 
 #include <chirp/json.hpp>
 #include <chirp/settings.hpp>
@@ -14,14 +15,9 @@
 using chirp::Id;
 using chirp::test::k_test_epoch_ms;
 using chirp::test::TestDb;
+using chirp::test::must;
 
 namespace {
-
-template <class T>
-T must(chirp::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-  return std::move(*result);
-}
 
 bool is_rfc3339_utc(const nlohmann::json& value) {
   static const std::regex pattern(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");

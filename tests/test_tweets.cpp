@@ -1,48 +1,22 @@
 // Tweets: posting, replies, retweets, likes, deletion, single tweets and threads.
 
 #include "support.hpp"
+#include "unit_support.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-
-// Print id lists in failure messages (identical in every test file that needs it).
-namespace doctest {
-template <>
-struct StringMaker<std::vector<chirp::Id>> {
-  static String convert(const std::vector<chirp::Id>& ids) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
-    return (out + "]").c_str();
-  }
-};
-}  // namespace doctest
-
 using chirp::Code;
 using chirp::Id;
 using chirp::test::k_test_epoch_ms;
 using chirp::test::TestDb;
+using chirp::test::must;
+using chirp::test::must_ok;
+using chirp::test::check_error;
 
 namespace {
-
-template <class T>
-T must(chirp::Result<T> result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-  return std::move(*result);
-}
-
-void must_ok(const chirp::Result<void>& result) {
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-}
-
-template <class T>
-void check_error(const chirp::Result<T>& result, Code code) {
-  REQUIRE_FALSE(result.has_value());
-  CHECK(chirp::code_name(result.error().code) == std::string(chirp::code_name(code)));
-  CHECK_FALSE(result.error().message.empty());
-}
 
 std::vector<Id> ids_of(const std::vector<chirp::Tweet>& tweets) {
   std::vector<Id> ids;

@@ -19,6 +19,17 @@ std::vector<UserRow> load_users(SQLite::Database& db) {
   return out;
 }
 
+std::vector<Id> pulled_followees(SQLite::Database& db, Id user, std::int64_t threshold) {
+  SQLite::Statement q(db,
+                      "SELECT f.followee FROM follows f JOIN users u ON u.id = f.followee "
+                      "WHERE f.follower = ? AND (u.followers_count > ? OR u.pulled = 1)");
+  q.bind(1, user);
+  q.bind(2, threshold);
+  std::vector<Id> out;
+  while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+  return out;
+}
+
 std::vector<Id> followers_of(SQLite::Database& db, Id user) {
   SQLite::Statement q(db, "SELECT follower FROM follows WHERE followee = ?");
   q.bind(1, user);

@@ -21,5 +21,8 @@ struct UserRow {
 /// Every user with its follower count, in id order.
 std::vector<UserRow> load_users(SQLite::Database& db);
 std::vector<Id> followers_of(SQLite::Database& db, Id user);
+/// The users USER follows whose tweets are pulled under THRESHOLD (celebrities, and
+/// authors fan-out once skipped).
+std::vector<Id> pulled_followees(SQLite::Database& db, Id user, std::int64_t threshold);
 
 }  // namespace chirp::bench

@@ -105,6 +105,7 @@ Result<std::vector<Id>> Core::bulk_import(
         "UPDATE users SET "
         " followers_count = (SELECT count(*) FROM follows WHERE followee = users.id),"
         " following_count = (SELECT count(*) FROM follows WHERE follower = users.id),"
+        " follows_version = follows_version + 1,"
         " tweets_count = (SELECT count(*) FROM tweets WHERE author = users.id"
         "                 AND deleted_at IS NULL)");
     bump_celebrity_epoch(*m_db);

@@ -124,7 +124,13 @@ namespace detail {
 std::int64_t read_setting(Db& db, std::string_view key) {
   const SettingSpec* spec = find_setting_spec(key);
   if (spec == nullptr) throw std::logic_error(fmt::format("unknown setting {}", key));
-  return stored_setting(db, key).value_or(spec->default_value);
+  ReadCache* cache = db.read_cache();
+  if (cache) {
+    if (auto value = cache->find_setting(key)) return *value;
+  }
+  std::int64_t value = stored_setting(db, key).value_or(spec->default_value);
+  if (cache) cache->insert_setting(key, value);
+  return value;
 }
 
 User read_user(SQLite::Statement& row, int c) {
@@ -195,6 +201,16 @@ const std::vector<Id>& celebrities(Db& db, std::int64_t threshold) {
     cache.threshold = threshold;
   }
   return cache.sorted_ids;
+}
+
+std::string json_array(const std::vector<Id>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  out += ']';
+  return out;
 }
 
 std::vector<Id> merge_newest(std::vector<std::vector<Id>> sources, std::size_t limit) {

@@ -2,6 +2,8 @@
 // The one RAII layer over SQLite (SQLiteCpp): the connection, statements prepared once
 // per connection and reused, and write transactions that start with BEGIN IMMEDIATE.
 
+#include "read_cache.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <functional>
@@ -44,12 +46,12 @@ public:
   /// returns an error. Retries the whole transaction when SQLite reports BUSY.
   template <class F>
   auto write(F&& work) -> decltype(work()) {
-    return run_transaction("BEGIN IMMEDIATE", std::forward<F>(work));
+    return run_transaction("BEGIN IMMEDIATE", true, std::forward<F>(work));
   }
   /// Runs WORK in a read transaction: one consistent snapshot for several queries.
   template <class F>
   auto read(F&& work) -> decltype(work()) {
-    return run_transaction("BEGIN DEFERRED", std::forward<F>(work));
+    return run_transaction("BEGIN DEFERRED", false, std::forward<F>(work));
   }
 
   bool in_transaction() const { return m_depth > 0; }
@@ -63,9 +65,14 @@ public:
   };
   CelebrityCache& celebrity_cache() { return m_celebrities; }
 
+  /// The connection's cache of tweets and settings, brought up to date with this read
+  /// transaction's snapshot; nullptr outside a read transaction (a write transaction
+  /// sees its own uncommitted changes, which must never be cached).
+  ReadCache* read_cache();
+
 private:
   template <class F>
-  auto run_transaction(const char* begin, F&& work) -> decltype(work()) {
+  auto run_transaction(const char* begin, bool writing, F&& work) -> decltype(work()) {
     if (m_depth > 0) return work();  // nested: part of the outer transaction
     for (int attempt = 0;; ++attempt) {
       try {
@@ -75,6 +82,8 @@ private:
         throw;
       }
       ++m_depth;
+      ++m_serial;
+      m_writing = writing;
       try {
         if constexpr (std::is_void_v<decltype(work())>) {
           work();
@@ -117,11 +126,18 @@ private:
   void rollback_quietly() noexcept;
 
   static constexpr int k_busy_retries = 20;
+  /// Tweets cached per connection: about 1.5 MiB at a typical 300 bytes each.
+  static constexpr std::size_t k_cached_tweets = 5000;
 
   SQLite::Database m_db;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
   CelebrityCache m_celebrities;
+  bool m_writing = false;
+  std::uint64_t m_serial = 0;  // counts outermost transactions
+  ReadCache m_cache{k_cached_tweets};
+  std::uint64_t m_cache_synced_serial = 0;
+  bool m_cache_started = false;
 };
 
 }  // namespace chirp::detail

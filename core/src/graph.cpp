@@ -12,7 +12,9 @@ using namespace detail;
 namespace {
 
 void add_follow_counts(Db& db, Id follower, Id followee, int delta) {
-  auto a = db.statement("UPDATE users SET following_count = following_count + ? WHERE id = ?");
+  auto a = db.statement(
+      "UPDATE users SET following_count = following_count + ?, "
+      "follows_version = follows_version + 1 WHERE id = ?");
   a->bind(1, delta);
   a->bind(2, follower);
   a->exec();

@@ -7,6 +7,7 @@
 #include <chirp/types.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,9 @@ void bump_celebrity_epoch(Db& db);
 /// The sorted ids of the authors whose tweets are pulled at read time: every user with
 /// more followers than THRESHOLD, and every user fan-out ever skipped (cached).
 const std::vector<Id>& celebrities(Db& db, std::int64_t threshold);
+
+/// IDS as a JSON array ("[1,2]"), for statements that take a list through json_each.
+std::string json_array(const std::vector<Id>& ids);
 
 /// Newest-first merge of id lists into at most LIMIT unique ids.
 std::vector<Id> merge_newest(std::vector<std::vector<Id>> sources, std::size_t limit);

@@ -48,11 +48,18 @@ std::vector<Id> followees(Db& db, Id user, const char* sql, std::int64_t thresho
 }
 
 /// The celebrities READER follows: whichever is shorter of the (cached) celebrity list
-/// and the reader's own follows is walked, and checked against the other.
-std::vector<Id> followed_celebrities(Db& db, const User& reader, std::int64_t threshold) {
+/// and the reader's own follows is walked, and checked against the other. Kept in the
+/// connection's read cache until the reader's follows or the celebrities change.
+std::vector<Id> followed_celebrities(Db& db, const User& reader, std::int64_t follows_version,
+                                     std::int64_t threshold) {
   const auto& all = celebrities(db, threshold);
   std::vector<Id> out;
   if (all.empty()) return out;
+  ReadCache* cache = db.read_cache();
+  ReadCache::FollowedStamp stamp{follows_version, db.celebrity_cache().epoch, threshold};
+  if (cache) {
+    if (const auto* hit = cache->find_followed(reader.id, stamp)) return *hit;
+  }
   if (static_cast<std::int64_t>(all.size()) <= reader.following_count) {
     auto q = db.statement("SELECT 1 FROM follows WHERE follower = ? AND followee = ?");
     for (Id celebrity : all) {
@@ -69,6 +76,7 @@ std::vector<Id> followed_celebrities(Db& db, const User& reader, std::int64_t th
       if (std::binary_search(all.begin(), all.end(), followee)) out.push_back(followee);
     }
   }
+  if (cache) cache->insert_followed(reader.id, stamp, out);
   return out;
 }
 constexpr const char* k_followed_pushed =
@@ -107,14 +115,16 @@ struct Reader {
   User user;
   std::int64_t last_seen_ms = 0;
   Id inbox_floor = 0;
+  std::int64_t follows_version = 0;
 };
 
 std::optional<Reader> load_reader(Db& db, Id id) {
   auto q = db.statement("SELECT " CHIRP_USER_COLUMNS
-                        ", u.last_seen_at, u.inbox_floor FROM users u WHERE u.id = ?");
+                        ", u.last_seen_at, u.inbox_floor, u.follows_version FROM users u WHERE u.id = ?");
   q->bind(1, id);
   if (!q->executeStep()) return std::nullopt;
-  return Reader{read_user(*q), q->getColumn(9).getInt64(), q->getColumn(10).getInt64()};
+  return Reader{read_user(*q), q->getColumn(9).getInt64(), q->getColumn(10).getInt64(),
+                q->getColumn(11).getInt64()};
 }
 
 /// Records that USER was seen now; rebuilds the inbox when fan-out has been skipping
@@ -150,7 +160,7 @@ Result<Page<Tweet>> read_home(Db& db, const Reader& reader, const PageRequest& p
   Id hi = page.max_id.value_or(INT64_MAX);
   int n = page.limit + 1;  // one more than asked: tells whether another page exists
   std::int64_t threshold = read_setting(db, setting::celebrity_threshold);
-  std::vector<std::vector<Id>> sources;
+  std::vector<Id> ids;
   {
     // Deleting a tweet removes it from every inbox in the same transaction, so the
     // inbox needs no join here; hydrate() still drops anything deleted.
@@ -162,14 +172,25 @@ Result<Page<Tweet>> read_home(Db& db, const Reader& reader, const PageRequest& p
     q->bind(3, lo);
     q->bind(4, reader.inbox_floor);
     q->bind(5, n);
-    auto& inbox = sources.emplace_back();
-    while (q->executeStep()) inbox.push_back(q->getColumn(0).getInt64());
+    while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
   }
-  sources.push_back(authored(db, user, lo, hi, n));
-  for (Id celebrity : followed_celebrities(db, reader.user, threshold)) {
-    sources.push_back(authored(db, celebrity, lo, hi, n));
+  // The reader's own tweets and the followed celebrities' are pulled. Once N ids are
+  // merged, older tweets cannot make the page: each author is read only above the N-th
+  // newest so far (a seek that usually finds nothing).
+  std::vector<Id> authors = followed_celebrities(db, reader.user, reader.follows_version, threshold);
+  authors.push_back(user);
+  // The read cache remembers, per author, an id they posted nothing after, which
+  // spares the seek for the authors with nothing new.
+  ReadCache* cache = db.read_cache();
+  for (Id author : authors) {
+    Id above = ids.size() == static_cast<std::size_t>(n) ? std::max(lo, ids.back()) : lo;
+    if (cache) {
+      if (auto ceiling = cache->find_ceiling(author); ceiling && *ceiling <= above) continue;
+    }
+    auto pulled = authored(db, author, above, hi, n);
+    if (cache && hi == INT64_MAX) cache->insert_ceiling(author, pulled.empty() ? above : pulled.front());
+    if (!pulled.empty()) ids = merge_newest({std::move(ids), std::move(pulled)}, static_cast<std::size_t>(n));
   }
-  auto ids = merge_newest(std::move(sources), static_cast<std::size_t>(n));
   // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was bounded).
   // Everything above it is complete, so only when the page is not full from above the
   // floor are the older tweets pulled from every pushed followee.

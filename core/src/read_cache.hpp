@@ -1,0 +1,75 @@
+#pragma once
+// What a connection keeps between read transactions: hydrated tweets and settings.
+// Kept true by the cache_changes log (sql/003_cache_changes.sql), which every process's
+// writes append to through triggers; see Db::read_cache().
+
+#include <chirp/types.hpp>
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace chirp::detail {
+
+class ReadCache {
+public:
+  /// At most CAPACITY tweets, least recently used dropped first.
+  explicit ReadCache(std::size_t capacity) : m_capacity(capacity) {}
+
+  /// The tweet with its viewer-independent fields (no liked/retweeted, no original).
+  std::shared_ptr<const Tweet> find_tweet(Id id);
+  void insert_tweet(std::shared_ptr<const Tweet> tweet);
+
+  /// Which celebrities a reader follows, good while STAMP (the reader's follows
+  /// version, the celebrity epoch and the threshold) is unchanged.
+  struct FollowedStamp {
+    std::int64_t follows_version;
+    std::int64_t celebrity_epoch;
+    std::int64_t threshold;
+    bool operator==(const FollowedStamp&) const = default;
+  };
+  const std::vector<Id>* find_followed(Id reader, const FollowedStamp& stamp) const;
+  void insert_followed(Id reader, const FollowedStamp& stamp, std::vector<Id> celebrities);
+
+  /// An id that AUTHOR has posted nothing after (their newest tweet, or any id above it
+  /// the reader looked past), while no new tweet of theirs has been seen in the log.
+  std::optional<Id> find_ceiling(Id author) const;
+  void insert_ceiling(Id author, Id ceiling);
+
+  std::optional<std::int64_t> find_setting(std::string_view key) const;
+  void insert_setting(std::string_view key, std::int64_t value);
+
+  /// Applies the log rows after the last one seen. Returns false (and has forgotten
+  /// everything) when the log no longer holds all of them.
+  struct Change {
+    std::int64_t seq;
+    std::optional<Id> tweet;   ///< nullopt: everything changed
+    std::optional<Id> author;  ///< set when AUTHOR posted TWEET
+  };
+  std::int64_t last_seq() const { return m_last_seq; }
+  void apply(const Change& change);
+  /// Forgets everything; the next sync starts again from LAST_SEQ.
+  void reset(std::int64_t last_seq);
+
+private:
+  using Entry = std::shared_ptr<const Tweet>;
+  std::size_t m_capacity;
+  std::list<Entry> m_lru;  // most recently used first
+  std::unordered_map<Id, std::list<Entry>::iterator> m_tweets;
+  std::vector<std::pair<std::string, std::int64_t>> m_settings;  // a handful
+  struct Followed {
+    FollowedStamp stamp;
+    std::vector<Id> celebrities;
+  };
+  std::unordered_map<Id, Followed> m_followed;
+  std::unordered_map<Id, Id> m_ceilings;
+  std::int64_t m_last_seq = 0;
+};
+
+}  // namespace chirp::detail

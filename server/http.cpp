@@ -1,5 +1,7 @@
 #include "http.hpp"
 
+#include <chirp/validate.hpp>
+
 #include <fmt/core.h>
 
 #include <charconv>
@@ -160,15 +162,24 @@ std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Re
   return page;
 }
 
-void send_page(const httplib::Request& req, httplib::Response& res, nlohmann::json data,
+void send_page(const httplib::Request& req, httplib::Response& res, std::string_view data_json,
                const std::optional<Id>& next_max_id, int limit) {
-  nlohmann::json body = {{"data", std::move(data)}, {"next_cursor", nullptr}};
+  // Keys in sorted order, as the rest of the API prints them.
+  std::string body;
+  body.reserve(data_json.size() + 64);
+  body += "{\"data\":";
+  body += data_json;
+  body += ",\"next_cursor\":";
   if (next_max_id) {
-    body["next_cursor"] = std::to_string(*next_max_id);
+    body += fmt::format("\"{}\"", *next_max_id);
     res.set_header("Link", fmt::format("<{}?limit={}&max_id={}>; rel=\"next\"", req.path, limit,
                                        *next_max_id));
+  } else {
+    body += "null";
   }
-  send_json(res, 200, body);
+  body += '}';
+  res.status = 200;
+  res.set_content(std::move(body), "application/json");
 }
 
 std::optional<User> path_user(const httplib::Request& req, httplib::Response& res, int n) {
@@ -178,6 +189,12 @@ std::optional<User> path_user(const httplib::Request& req, httplib::Response& re
     return std::nullopt;
   }
   return *user;
+}
+
+std::optional<User> path_user_or(const User& user, const httplib::Request& req,
+                                 httplib::Response& res, int n) {
+  if (refers_to(req.matches[n].str(), user)) return user;
+  return path_user(req, res, n);
 }
 
 std::optional<Id> path_tweet_id(const httplib::Request& req, httplib::Response& res, int n) {

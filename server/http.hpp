@@ -47,12 +47,16 @@ std::optional<Id> id_field(const nlohmann::json& body, const char* name);
 
 /// limit / max_id / since_id from the query string; nullopt after sending 400.
 std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Response& res);
-/// Sends {"data": [...], "next_cursor": ...} with a Link header for the next page.
-void send_page(const httplib::Request& req, httplib::Response& res, nlohmann::json data,
+/// Sends {"data": DATA_JSON, "next_cursor": ...} with a Link header for the next page;
+/// DATA_JSON is an already serialized JSON array.
+void send_page(const httplib::Request& req, httplib::Response& res, std::string_view data_json,
                const std::optional<Id>& next_max_id, int limit);
 
 /// The user named by path segment N ({id}: numeric id or handle); nullopt after 404.
 std::optional<User> path_user(const httplib::Request& req, httplib::Response& res, int n = 1);
+/// path_user, when the path's user is not simply USER (then without a query).
+std::optional<User> path_user_or(const User& user, const httplib::Request& req,
+                                 httplib::Response& res, int n = 1);
 /// The numeric tweet id in path segment N; nullopt after 404.
 std::optional<Id> path_tweet_id(const httplib::Request& req, httplib::Response& res, int n = 1);
 /// The authenticated user; nullopt after sending 401.

@@ -22,7 +22,10 @@ std::vector<std::string> string_list_field(const nlohmann::json& body, const cha
 
 void send_tweet(httplib::Response& res, int status, const Result<Tweet>& tweet) {
   if (!tweet) return send_error(res, tweet.error());
-  send_json(res, status, to_json(*tweet));
+  std::string body;
+  append_json(body, *tweet);
+  res.status = status;
+  res.set_content(std::move(body), "application/json");
 }
 
 }  // namespace

@@ -8,10 +8,10 @@ namespace chirp::server {
 
 namespace {
 
-nlohmann::json json_list(const auto& items) {
+std::string json_list(const std::vector<User>& users) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& item : items) out.push_back(to_json(item));
-  return out;
+  for (const auto& user : users) out.push_back(to_json(user));
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void send_user_list(const httplib::Request& req, httplib::Response& res,
@@ -38,7 +38,7 @@ void register_user_routes(httplib::Server& server, ServerState&) {
               if (!page) return;
               auto reader = require_login(res);
               if (!reader) return;
-              auto owner = path_user(req, res);
+              auto owner = path_user_or(*reader, req, res);
               if (!owner) return;
               if (owner->id != reader->id) {
                 send_error(res, 403, "forbidden", "only its owner may read a home timeline");
@@ -46,7 +46,7 @@ void register_user_routes(httplib::Server& server, ServerState&) {
               }
               auto timeline = core().home_timeline(reader->id, *page);
               if (!timeline) return send_error(res, timeline.error());
-              send_page(req, res, json_list(timeline->items), timeline->next_max_id,
+              send_page(req, res, json_array_of(timeline->items), timeline->next_max_id,
                         page->limit);
             });
 
@@ -59,7 +59,7 @@ void register_user_routes(httplib::Server& server, ServerState&) {
               auto viewer = request_context().user;
               auto tweets = core().user_timeline(owner->id, *page, viewer ? viewer->id : 0);
               if (!tweets) return send_error(res, tweets.error());
-              send_page(req, res, json_list(tweets->items), tweets->next_max_id, page->limit);
+              send_page(req, res, json_array_of(tweets->items), tweets->next_max_id, page->limit);
             });
 
   add_route(server, "GET", R"(/users/([^/]+)/followers)", "/users/{id}/followers",

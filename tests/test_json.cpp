@@ -159,3 +159,59 @@ TEST_CASE("chirp::to_json(Setting)") {
   CHECK(j.at("value") == 100);
   CHECK(j.at("is_default") == false);
 }
+
+TEST_CASE("chirp::append_json") {
+  // The hot paths write tweets without building a JSON tree; what they write must be
+  // exactly what a JSON library reads back, whatever the text holds.
+  chirp::Tweet original;
+  original.id = 1'234'567'890'123'456'789;
+  original.author = {42, "Quote_Me", "Name with \"quotes\" and \\ backslash"};
+  original.text = "controls \x01\x1f\b\f\n\r\t end; DEL \x7f; emoji \xF0\x9F\x90\xA6; accents \xC3\xA9";
+  original.created_at_ms = 1796031449123;
+  original.media_urls = {"https://example.com/a.png", "https://example.com/\"b\".png"};
+  original.like_count = 3;
+  original.liked = true;
+  chirp::Tweet retweet;
+  retweet.id = original.id + 1;
+  retweet.author = {43, "rt", ""};
+  retweet.created_at_ms = original.created_at_ms + 1;
+  retweet.retweet_of = original.id;
+  retweet.reply_to = 7;
+  retweet.retweeted = true;
+  retweet.original = std::make_shared<const chirp::Tweet>(original);
+
+  for (const auto* tweet : {&original, &retweet}) {
+    std::string text;
+    chirp::append_json(text, *tweet);
+    auto parsed = nlohmann::json::parse(text);
+    // The same bytes nlohmann would print: keys sorted, compact, UTF-8 kept.
+    CHECK(parsed.dump() == text);
+    check_ids_are_strings(parsed);
+    CHECK(parsed.at("id") == std::to_string(tweet->id));
+    CHECK(parsed.at("author").at("name") == tweet->author.name);
+    CHECK(parsed.at("text") == tweet->text);
+    CHECK(parsed.at("created_at") == chirp::format_rfc3339(tweet->created_at_ms));
+    CHECK(parsed.at("liked") == tweet->liked);
+    CHECK(parsed.at("retweeted") == tweet->retweeted);
+  }
+  auto parsed = chirp::to_json(retweet);
+  CHECK(parsed.at("reply_to") == "7");
+  CHECK(parsed.at("retweeted_tweet").at("text") == original.text);
+  CHECK(parsed.at("retweeted_tweet").at("media_urls")[1] == "https://example.com/\"b\".png");
+  CHECK(parsed.at("retweeted_tweet").at("like_count") == 3);
+
+  SUBCASE("invalid UTF-8 is written as U+FFFD, never as broken JSON") {
+    chirp::Tweet broken = original;
+    broken.text = "bad \xff byte";
+    std::string text;
+    chirp::append_json(text, broken);
+    CHECK(nlohmann::json::parse(text).at("text") == "bad \xEF\xBF\xBD byte");
+  }
+
+  SUBCASE("a page of tweets is a JSON array") {
+    auto array = nlohmann::json::parse(chirp::json_array_of({original, retweet}));
+    REQUIRE(array.is_array());
+    CHECK(array.size() == 2u);
+    CHECK(chirp::json_array_of({}) == "[]");
+  }
+}

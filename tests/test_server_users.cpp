@@ -110,6 +110,8 @@ TEST_CASE("server: profiles, follows and home timelines") {
   CHECK(r.error_code() == "forbidden");
   CHECK(get(client, "/users/" + bob.id + "/timeline", bob.token).status == 200);
   CHECK(get(client, "/users/BOB/timeline", bob.token).status == 200);
+  CHECK(get(client, "/users/@bob/timeline", bob.token).status == 200);
+  CHECK(get(client, "/users/nobody/timeline", bob.token).status == 404);
 
   // Unfollow removes alice's tweets from bob's timeline.
   r = request(client, "DELETE", "/users/alice/follow", std::nullopt, bob.token);

@@ -3,6 +3,7 @@
 #include "support.hpp"
 
 #include <chirp/settings.hpp>
+#include <chirp/validate.hpp>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -152,6 +153,38 @@ TEST_CASE("chirp::find_user") {
     REQUIRE(found.has_value());
     CHECK(found->handle == "Alice");
   }
+}
+
+TEST_CASE("chirp::refers_to") {
+  // refers_to answers "would find_user(ref) return this user?" without a query: it
+  // must never say yes where find_user would find someone else (or no one).
+  TestDb db;
+  Id alice = db.user("Alice");
+  Id digits = db.user("12345");
+  auto user = [&](Id id) { return db.core.user_by_id(id).value(); };
+  std::vector<std::string> refs = {"Alice", "alice", "@ALICE", "Alic", "Alice2", "",
+                                   "12345", std::to_string(alice), std::to_string(digits),
+                                   "@" + std::to_string(alice), std::to_string(alice + 1),
+                                   "0" + std::to_string(alice)};
+  for (Id id : {alice, digits}) {
+    for (const auto& ref : refs) {
+      CAPTURE(ref);
+      if (!chirp::refers_to(ref, user(id))) continue;
+      auto found = db.core.find_user(ref);
+      REQUIRE(found.has_value());
+      CHECK(found->id == id);
+    }
+  }
+  CHECK(chirp::refers_to("alice", user(alice)));
+  CHECK(chirp::refers_to("@ALICE", user(alice)));
+  CHECK(chirp::refers_to(std::to_string(alice), user(alice)));
+  CHECK_FALSE(chirp::refers_to("Alic", user(alice)));
+  CHECK_FALSE(chirp::refers_to(std::to_string(alice + 1), user(alice)));
+  CHECK(chirp::refers_to("12345", user(digits)));
+  // A number as short as a handle may be another user's handle: left to find_user.
+  chirp::User short_id = user(alice);
+  short_id.id = 777;
+  CHECK_FALSE(chirp::refers_to("777", short_id));
 }
 
 TEST_CASE("chirp::list_users") {

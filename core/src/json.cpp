@@ -1,17 +1,13 @@
 #include <chirp/json.hpp>
 #include <chirp/time_format.hpp>
 
+#include <fmt/format.h>
+#include <utf8.h>
+
+#include <iterator>
 #include <string>
 
 namespace chirp {
-
-namespace {
-
-nlohmann::json id_or_null(const std::optional<Id>& id) {
-  return id ? nlohmann::json(std::to_string(*id)) : nlohmann::json(nullptr);
-}
-
-}  // namespace
 
 nlohmann::json to_json(const User& user) {
   return {
@@ -27,25 +23,111 @@ nlohmann::json to_json(const User& user) {
   };
 }
 
-nlohmann::json to_json(const Tweet& tweet) {
-  nlohmann::json out = {
-      {"id", std::to_string(tweet.id)},
-      {"author", {{"id", std::to_string(tweet.author.id)},
-                  {"handle", tweet.author.handle},
-                  {"name", tweet.author.name}}},
-      {"text", tweet.text},
-      {"created_at", format_rfc3339(tweet.created_at_ms)},
-      {"reply_to", id_or_null(tweet.reply_to)},
-      {"retweet_of", id_or_null(tweet.retweet_of)},
-      {"media_urls", tweet.media_urls},
-      {"like_count", tweet.like_count},
-      {"retweet_count", tweet.retweet_count},
-      {"reply_count", tweet.reply_count},
-      {"liked", tweet.liked},
-      {"retweeted", tweet.retweeted},
-  };
-  out["retweeted_tweet"] = tweet.original ? to_json(*tweet.original) : nlohmann::json(nullptr);
+void append_json_string(std::string& out, std::string_view s) {
+  std::string repaired;
+  if (utf8::find_invalid(s.begin(), s.end()) != s.end()) {
+    utf8::replace_invalid(s.begin(), s.end(), std::back_inserter(repaired));
+    s = repaired;
+  }
+  out += '"';
+  // Runs of characters that need no escape are copied whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    }
+  }
+  out.append(s, run, s.size() - run);
+  out += '"';
+}
+
+namespace {
+
+void append_id(std::string& out, Id id) {
+  out += '"';
+  out += fmt::format_int(id).c_str();
+  out += '"';
+}
+
+void append_id_or_null(std::string& out, const std::optional<Id>& id) {
+  if (id) {
+    append_id(out, *id);
+  } else {
+    out += "null";
+  }
+}
+
+void append_int(std::string& out, std::int64_t value) { out += fmt::format_int(value).c_str(); }
+
+}  // namespace
+
+void append_json(std::string& out, const Tweet& tweet) {
+  // Keys in sorted order, as nlohmann's std::map-backed objects print them.
+  out += "{\"author\":{\"handle\":";
+  append_json_string(out, tweet.author.handle);
+  out += ",\"id\":";
+  append_id(out, tweet.author.id);
+  out += ",\"name\":";
+  append_json_string(out, tweet.author.name);
+  out += "},\"created_at\":\"";
+  out += format_rfc3339(tweet.created_at_ms);
+  out += "\",\"id\":";
+  append_id(out, tweet.id);
+  out += ",\"like_count\":";
+  append_int(out, tweet.like_count);
+  out += tweet.liked ? ",\"liked\":true" : ",\"liked\":false";
+  out += ",\"media_urls\":[";
+  for (std::size_t i = 0; i < tweet.media_urls.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, tweet.media_urls[i]);
+  }
+  out += "],\"reply_count\":";
+  append_int(out, tweet.reply_count);
+  out += ",\"reply_to\":";
+  append_id_or_null(out, tweet.reply_to);
+  out += ",\"retweet_count\":";
+  append_int(out, tweet.retweet_count);
+  out += ",\"retweet_of\":";
+  append_id_or_null(out, tweet.retweet_of);
+  out += tweet.retweeted ? ",\"retweeted\":true" : ",\"retweeted\":false";
+  out += ",\"retweeted_tweet\":";
+  if (tweet.original) {
+    append_json(out, *tweet.original);
+  } else {
+    out += "null";
+  }
+  out += ",\"text\":";
+  append_json_string(out, tweet.text);
+  out += '}';
+}
+
+std::string json_array_of(const std::vector<Tweet>& tweets) {
+  std::string out;
+  out.reserve(tweets.size() * 512);
+  out += '[';
+  for (std::size_t i = 0; i < tweets.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json(out, tweets[i]);
+  }
+  out += ']';
   return out;
+}
+
+nlohmann::json to_json(const Tweet& tweet) {
+  std::string text;
+  append_json(text, tweet);
+  return nlohmann::json::parse(text);
 }
 
 nlohmann::json to_json(const Setting& setting) {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <ctime>
 
 namespace chirp {
@@ -21,10 +22,33 @@ constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 }  // namespace
 
 std::string format_rfc3339(std::int64_t ms) {
-  std::tm tm = utc(ms);
-  int millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  // Calendar arithmetic, not gmtime_r: that one takes glibc's time-zone lock, which
+  // every server thread serializing tweets would contend for.
+  using namespace std::chrono;
+  sys_time<milliseconds> t{milliseconds{ms}};
+  auto day = floor<days>(t);
+  year_month_day date{day};
+  hh_mm_ss time{t - day};
+  // Written digit by digit: this runs for every tweet of every page served.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&](std::size_t at, int width, long long value) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year,
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count(),
+                       time.subseconds().count());
+  }
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(date.month()));
+  put(8, 2, static_cast<unsigned>(date.day()));
+  put(11, 2, time.hours().count());
+  put(14, 2, time.minutes().count());
+  put(17, 2, time.seconds().count());
+  put(20, 3, time.subseconds().count());
+  return out;
 }
 
 std::string format_relative(std::int64_t ms, std::int64_t now_ms) {

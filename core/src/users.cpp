@@ -66,6 +66,23 @@ Result<User> Core::find_user(std::string_view ref) {
   return fail(Code::not_found, fmt::format("no user '{}'", ref));
 }
 
+bool refers_to(std::string_view ref, const User& user) {
+  std::string_view handle = ref.starts_with('@') ? ref.substr(1) : ref;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (handle.size() == user.handle.size() &&
+      std::equal(handle.begin(), handle.end(), user.handle.begin(),
+                 [&](char a, char b) { return lower(a) == lower(b); })) {
+    return true;
+  }
+  if (ref.size() <= static_cast<std::size_t>(k_max_handle_chars) ||
+      !std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  Id id = 0;
+  auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+  return ec == std::errc() && end == ref.data() + ref.size() && id == user.id;
+}
+
 Result<User> Core::user_by_id(Id id) { return require_user(*m_db, id); }
 
 Result<Page<User>> Core::list_users(const PageRequest& page) {

@@ -7,9 +7,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace chirp {
 
+/// Appends TWEET as compact JSON (keys sorted, the layout nlohmann's dump() gives) to
+/// OUT, without building a JSON tree: the serializer of the hot read paths. Invalid
+/// UTF-8 (never stored, but never trusted either) is written as U+FFFD.
+void append_json(std::string& out, const Tweet& tweet);
+/// TWEETS as a compact JSON array.
+std::string json_array_of(const std::vector<Tweet>& tweets);
+/// S as a JSON string literal, quotes included, appended to OUT.
+void append_json_string(std::string& out, std::string_view s);
+
 nlohmann::json to_json(const User& user);
+/// The same fields as append_json, as a JSON value (for the CLI's formats).
 nlohmann::json to_json(const Tweet& tweet);
 nlohmann::json to_json(const Setting& setting);
 nlohmann::json to_json(const Thread& thread);

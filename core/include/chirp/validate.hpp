@@ -2,6 +2,7 @@
 /// The input rules, in one place. Each returns the cleaned value or an Error saying why.
 
 #include <chirp/error.hpp>
+#include <chirp/types.hpp>
 
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ constexpr int k_max_media_url_bytes = 2048;
 /// Tweet text: valid UTF-8, no control characters but newline and tab, 1..280 code
 /// points after trimming white space at both ends. Returns the trimmed text.
 Result<std::string> validate_tweet_text(std::string_view text);
+/// True when Core::find_user(REF) would return USER, decided without a query: REF is
+/// USER's handle (any case, optionally with '@'), or USER's numeric id written with more
+/// digits than a handle can have (a shorter number could be another user's handle).
+bool refers_to(std::string_view ref, const User& user);
+
 /// Handle: [A-Za-z0-9_]{1,15}.
 Result<std::string> validate_handle(std::string_view handle);
 /// Display name (0..50 code points) and bio (0..160), trimmed, valid UTF-8, one line.

@@ -4,8 +4,21 @@
 
 namespace chirp::detail {
 
+Db::ProcessSetup::ProcessSetup() {
+  static const bool done = [] {
+    // Memory statistics take a process-wide mutex on every SQLite allocation, which
+    // server threads contend for; nothing here reads them. Only possible before SQLite
+    // initializes, hence before the first connection.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
 Db::Db(const std::string& path, int busy_timeout_ms)
-    : m_db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX,
+    // NOMUTEX: a Core (and so its connection) is used by one thread at a time, as
+    // core.hpp documents, so SQLite's per-call connection mutex is pure cost.
+    : m_db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
            busy_timeout_ms) {
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process

@@ -125,10 +125,16 @@ private:
   static bool is_busy(const SQLite::Exception& e);
   void rollback_quietly() noexcept;
 
+  /// Process-wide SQLite settings, applied once before the first connection opens.
+  struct ProcessSetup {
+    ProcessSetup();
+  };
+
   static constexpr int k_busy_retries = 20;
   /// Tweets cached per connection: about 1.5 MiB at a typical 300 bytes each.
   static constexpr std::size_t k_cached_tweets = 5000;
 
+  [[no_unique_address]] ProcessSetup m_setup;  // before m_db: it must run first
   SQLite::Database m_db;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;

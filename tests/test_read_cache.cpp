@@ -81,6 +81,23 @@ TEST_CASE("chirp::read_cache") {
     CHECK(ids_of(home(one)) == std::vector<Id>{fresh.id});
   }
 
+  SUBCASE("a pulled author's deleted tweet leaves its place to the next one") {
+    must(db.core.set_setting(chirp::setting::celebrity_threshold, "1"));
+    Id star = db.user("star");
+    must_ok(db.core.follow(alice, star));
+    must_ok(db.core.follow(carol, star));
+    db.post(bob, "one");
+    Id two = db.post(bob, "two");
+    Id starred = db.post(star, "newest");
+    db.core.drain_fanout();
+    // One entry per page: the inbox (bob's two) is full, and the star's tweets above
+    // its oldest entry are cached.
+    PageRequest one{.limit = 1};
+    for (int i = 0; i < 2; ++i) CHECK(ids_of(home(one)) == std::vector<Id>{starred});
+    must_ok(other.delete_tweet(star, starred));
+    CHECK(ids_of(home(one)) == std::vector<Id>{two});
+  }
+
   SUBCASE("following a celebrity through another connection") {
     must(db.core.set_setting(chirp::setting::celebrity_threshold, "1"));
     Id star = db.user("star");

@@ -38,15 +38,14 @@ void ReadCache::insert_followed(Id reader, const FollowedStamp& stamp, std::vect
   m_followed.insert_or_assign(reader, Followed{stamp, std::move(celebrities)});
 }
 
-std::optional<Id> ReadCache::find_ceiling(Id author) const {
-  auto it = m_ceilings.find(author);
-  if (it == m_ceilings.end()) return std::nullopt;
-  return it->second;
+const ReadCache::Recent* ReadCache::find_recent(Id author) const {
+  auto it = m_recent.find(author);
+  return it == m_recent.end() ? nullptr : &it->second;
 }
 
-void ReadCache::insert_ceiling(Id author, Id ceiling) {
-  if (m_ceilings.size() >= m_capacity && !m_ceilings.contains(author)) m_ceilings.clear();
-  m_ceilings.insert_or_assign(author, ceiling);
+void ReadCache::insert_recent(Id author, Recent recent) {
+  if (m_recent.size() >= m_capacity && !m_recent.contains(author)) m_recent.clear();
+  m_recent.insert_or_assign(author, std::move(recent));
 }
 
 std::optional<std::int64_t> ReadCache::find_setting(std::string_view key) const {
@@ -77,10 +76,7 @@ void ReadCache::apply(const Change& change) {
     reset(change.seq);
     return;
   }
-  if (change.author) {
-    m_ceilings.erase(*change.author);
-    return;  // a new tweet: nothing cached about it yet
-  }
+  if (change.author) m_recent.erase(*change.author);
   if (auto it = m_tweets.find(*change.tweet); it != m_tweets.end()) {
     m_lru.erase(it->second);
     m_tweets.erase(it);
@@ -92,7 +88,7 @@ void ReadCache::reset(std::int64_t last_seq) {
   m_tweets.clear();
   m_settings.clear();
   m_followed.clear();
-  m_ceilings.clear();
+  m_recent.clear();
   m_last_seq = last_seq;
 }
 

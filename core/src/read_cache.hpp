@@ -37,10 +37,14 @@ public:
   const std::vector<Id>* find_followed(Id reader, const FollowedStamp& stamp) const;
   void insert_followed(Id reader, const FollowedStamp& stamp, std::vector<Id> celebrities);
 
-  /// An id that AUTHOR has posted nothing after (their newest tweet, or any id above it
-  /// the reader looked past), while no new tweet of theirs has been seen in the log.
-  std::optional<Id> find_ceiling(Id author) const;
-  void insert_ceiling(Id author, Id ceiling);
+  /// AUTHOR's newest live tweet ids, newest first: every one with an id above FLOOR
+  /// (none when empty), as long as no tweet of theirs was posted or deleted since.
+  struct Recent {
+    Id floor;
+    std::vector<Id> ids;
+  };
+  const Recent* find_recent(Id author) const;
+  void insert_recent(Id author, Recent recent);
 
   std::optional<std::int64_t> find_setting(std::string_view key) const;
   void insert_setting(std::string_view key, std::int64_t value);
@@ -50,7 +54,7 @@ public:
   struct Change {
     std::int64_t seq;
     std::optional<Id> tweet;   ///< nullopt: everything changed
-    std::optional<Id> author;  ///< set when AUTHOR posted TWEET
+    std::optional<Id> author;  ///< set when AUTHOR posted or deleted TWEET
   };
   std::int64_t last_seq() const { return m_last_seq; }
   void apply(const Change& change);
@@ -68,7 +72,7 @@ private:
     std::vector<Id> celebrities;
   };
   std::unordered_map<Id, Followed> m_followed;
-  std::unordered_map<Id, Id> m_ceilings;
+  std::unordered_map<Id, Recent> m_recent;
   std::int64_t m_last_seq = 0;
 };
 

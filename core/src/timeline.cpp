@@ -15,6 +15,8 @@ using namespace detail;
 namespace {
 
 constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
+/// Pages up to this size (plus one) keep pulled authors' ids in the read cache.
+constexpr int k_max_recent_ids = 64;
 
 Result<void> check_limit(const PageRequest& page) {
   if (page.limit < 1 || page.limit > k_max_page_limit) {
@@ -179,16 +181,26 @@ Result<Page<Tweet>> read_home(Db& db, const Reader& reader, const PageRequest& p
   // newest so far (a seek that usually finds nothing).
   std::vector<Id> authors = followed_celebrities(db, reader.user, reader.follows_version, threshold);
   authors.push_back(user);
-  // The read cache remembers, per author, an id they posted nothing after, which
-  // spares the seek for the authors with nothing new.
+  // The read cache keeps each pulled author's newest ids until they post or delete,
+  // which spares the seek for every author with nothing new.
   ReadCache* cache = db.read_cache();
   for (Id author : authors) {
     Id above = ids.size() == static_cast<std::size_t>(n) ? std::max(lo, ids.back()) : lo;
-    if (cache) {
-      if (auto ceiling = cache->find_ceiling(author); ceiling && *ceiling <= above) continue;
+    std::vector<Id> pulled;
+    const ReadCache::Recent* recent = cache ? cache->find_recent(author) : nullptr;
+    if (recent && above >= recent->floor) {
+      for (Id id : recent->ids) {
+        if (id <= above || pulled.size() == static_cast<std::size_t>(n)) break;
+        if (id < hi) pulled.push_back(id);
+      }
+    } else {
+      pulled = authored(db, author, above, hi, n);
+      if (cache && hi == INT64_MAX && n <= k_max_recent_ids) {
+        // All of the author's live tweets above the floor are in the list.
+        Id floor = pulled.size() == static_cast<std::size_t>(n) ? pulled.back() - 1 : above;
+        cache->insert_recent(author, {floor, pulled});
+      }
     }
-    auto pulled = authored(db, author, above, hi, n);
-    if (cache && hi == INT64_MAX) cache->insert_ceiling(author, pulled.empty() ? above : pulled.front());
     if (!pulled.empty()) ids = merge_newest({std::move(ids), std::move(pulled)}, static_cast<std::size_t>(n));
   }
   // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was bounded).

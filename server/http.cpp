@@ -140,15 +140,17 @@ std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Re
   PageRequest page;
   if (req.has_param("limit")) {
     std::string text = req.get_param_value("limit");
-    int limit = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-    if (ec != std::errc() || end != text.data() + text.size() || limit < 1 ||
-        limit > k_max_page_limit) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page.limit);
+    if (ec != std::errc() || end != text.data() + text.size()) {
       send_error(res, 400, "bad_request",
                  fmt::format("limit must be a number from 1 to {}", k_max_page_limit));
       return std::nullopt;
     }
-    page.limit = limit;
+  }
+  // Out of bounds is a bad query string here (400), whatever core calls it.
+  if (auto ok = validate_page(page); !ok) {
+    send_error(res, 400, "bad_request", ok.error().message);
+    return std::nullopt;
   }
   for (auto [name, slot] : {std::pair{"max_id", &page.max_id}, {"since_id", &page.since_id}}) {
     if (!req.has_param(name)) continue;

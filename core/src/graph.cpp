@@ -2,6 +2,7 @@
 #include "internal.hpp"
 
 #include <chirp/core.hpp>
+#include <chirp/validate.hpp>
 
 #include <fmt/core.h>
 
@@ -76,9 +77,7 @@ Result<void> Core::unfollow(Id follower, Id followee) {
 namespace {
 
 Result<Page<User>> user_page(Db& db, const char* sql, Id user, const PageRequest& page) {
-  if (page.limit < 1 || page.limit > k_max_page_limit) {
-    return fail(Code::invalid, fmt::format("limit must be between 1 and {}", k_max_page_limit));
-  }
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
   if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
   auto q = db.statement(sql);
   q->bind(1, user);

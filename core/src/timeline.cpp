@@ -3,6 +3,7 @@
 #include "internal.hpp"
 
 #include <chirp/core.hpp>
+#include <chirp/validate.hpp>
 
 #include <fmt/core.h>
 
@@ -17,14 +18,6 @@ namespace {
 constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
 /// Pages up to this size (plus one) keep pulled authors' ids in the read cache.
 constexpr int k_max_recent_ids = 64;
-
-Result<void> check_limit(const PageRequest& page) {
-  if (page.limit < 1 || page.limit > k_max_page_limit) {
-    return fail(Code::invalid, fmt::format("limit must be between 1 and {} (got {})",
-                                           k_max_page_limit, page.limit));
-  }
-  return {};
-}
 
 /// Ids of AUTHOR's live tweets in (LO, HI), newest first, at most N.
 std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, int n) {
@@ -222,7 +215,7 @@ Result<Page<Tweet>> read_home(Db& db, const Reader& reader, const PageRequest& p
 }  // namespace
 
 Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
-  if (auto ok = check_limit(page); !ok) return std::unexpected(ok.error());
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
   std::int64_t now = m_clock->now_ms();
   // Usually one read transaction; a reader not marked seen for a while is marked (and,
   // back from inactivity, has the inbox rebuilt) first, then read again.
@@ -242,7 +235,7 @@ Result<Page<Tweet>> Core::home_timeline(Id user, const PageRequest& page) {
 }
 
 Result<Page<Tweet>> Core::user_timeline(Id user, const PageRequest& page, Id viewer) {
-  if (auto ok = check_limit(page); !ok) return std::unexpected(ok.error());
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
   return m_db->read([&]() -> Result<Page<Tweet>> {
     if (auto u = require_user(*m_db, user); !u) return std::unexpected(u.error());
     auto ids = authored(*m_db, user, page.since_id.value_or(0), page.max_id.value_or(INT64_MAX),

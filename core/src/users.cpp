@@ -86,9 +86,7 @@ bool refers_to(std::string_view ref, const User& user) {
 Result<User> Core::user_by_id(Id id) { return require_user(*m_db, id); }
 
 Result<Page<User>> Core::list_users(const PageRequest& page) {
-  if (page.limit < 1 || page.limit > k_max_page_limit) {
-    return fail(Code::invalid, fmt::format("limit must be between 1 and {}", k_max_page_limit));
-  }
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
   auto q = m_db->statement("SELECT " CHIRP_USER_COLUMNS
                            " FROM users u WHERE u.id < ? AND u.id > ? "
                            "ORDER BY u.id DESC LIMIT ?");

@@ -110,6 +110,14 @@ Result<void> validate_password(std::string_view password) {
   return {};
 }
 
+Result<void> validate_page(const PageRequest& page) {
+  if (page.limit < 1 || page.limit > k_max_page_limit) {
+    return fail(Code::invalid, fmt::format("limit must be between 1 and {} (got {})",
+                                           k_max_page_limit, page.limit));
+  }
+  return {};
+}
+
 Result<std::vector<std::string>> validate_media_urls(const std::vector<std::string>& urls) {
   if (urls.size() > static_cast<std::size_t>(k_max_media_urls)) {
     return fail(Code::invalid, fmt::format("at most {} media URLs per tweet (got {})",

@@ -27,6 +27,9 @@ Result<std::string> validate_tweet_text(std::string_view text);
 /// digits than a handle can have (a shorter number could be another user's handle).
 bool refers_to(std::string_view ref, const User& user);
 
+/// A page request within bounds: limit from 1 to k_max_page_limit.
+Result<void> validate_page(const PageRequest& page);
+
 /// Handle: [A-Za-z0-9_]{1,15}.
 Result<std::string> validate_handle(std::string_view handle);
 /// Display name (0..50 code points) and bio (0..160), trimmed, valid UTF-8, one line.

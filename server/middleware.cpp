@@ -54,6 +54,29 @@ bool within_limit(ServerState& state, httplib::Response& res, const std::string&
   return false;
 }
 
+/// Debian's cpp-httplib 0.11.4 mishandles some chunked bodies: chirp accepts only a
+/// body with a Content-Length, at most k_max_body_bytes. Sends the refusal (411, 400 or
+/// 413) and returns its status, or returns 0 when the framing is acceptable.
+int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
+  if (req.has_header("Transfer-Encoding")) {
+    send_error(res, 411, "length_required",
+               "chunked request bodies are not accepted: send Content-Length");
+    return 411;
+  }
+  std::string text = req.get_header_value("Content-Length");
+  std::uint64_t length = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    send_error(res, 400, "bad_request", "malformed Content-Length");
+    return 400;
+  }
+  if (length > k_max_body_bytes) {
+    send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
+    return 413;
+  }
+  return 0;
+}
+
 HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                           httplib::Response& res) {
   auto& ctx = request_context();
@@ -62,32 +85,14 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
   ctx.request_id = fmt::format("{:016x}", state.next_request_id.fetch_add(1));
   res.set_header("X-Request-Id", ctx.request_id);
 
-  // Debian's cpp-httplib 0.11.4 mishandles some chunked bodies: accept only bodies
-  // with a Content-Length, and check it before the body is read.
-  if (req.has_header("Transfer-Encoding")) {
-    send_error(res, 411, "length_required",
-               "chunked request bodies are not accepted: send Content-Length");
-    return HandlerResponse::Handled;
-  }
-  if (!req.has_header("Content-Length")) {
+  if (!req.has_header("Transfer-Encoding") && !req.has_header("Content-Length")) {
     // RFC 9112 section 6.3: no Content-Length and no Transfer-Encoding means an empty
     // body (`curl -X POST URL`). Debian's httplib 0.11.4 would instead read until the
     // client closes; saying so explicitly makes it read nothing. The Request it hands
     // to this hook is its own mutable object.
     const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
-  } else {
-    std::string text = req.get_header_value("Content-Length");
-    std::uint64_t length = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-      send_error(res, 400, "bad_request", "malformed Content-Length");
-      return HandlerResponse::Handled;
-    }
-    if (length > k_max_body_bytes) {
-      send_error(res, 413, "too_large",
-                 fmt::format("request body over {} bytes", k_max_body_bytes));
-      return HandlerResponse::Handled;
-    }
+  } else if (refuse_body_framing(req, res) != 0) {
+    return HandlerResponse::Handled;
   }
   // The socket's address: never a header, which any client can forge.
   if (!within_limit(state, res, "address", req.remote_addr, state.requests)) {
@@ -194,23 +199,8 @@ void install_middleware(httplib::Server& server, ServerState& state) {
   // A client that sends `Expect: 100-continue` (curl does for large uploads) waits for a
   // go-ahead before its body: refuse there what pre-routing would refuse anyway.
   server.set_expect_100_continue_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (req.has_header("Transfer-Encoding")) {
-      send_error(res, 411, "length_required",
-                 "chunked request bodies are not accepted: send Content-Length");
-      return 411;
-    }
-    std::string text = req.get_header_value("Content-Length");
-    std::uint64_t length = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-      send_error(res, 400, "bad_request", "malformed Content-Length");
-      return 400;
-    }
-    if (length > k_max_body_bytes) {
-      send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
-      return 413;
-    }
-    return 100;
+    int refused = refuse_body_framing(req, res);
+    return refused != 0 ? refused : 100;
   });
   server.set_logger([&state](const httplib::Request& req, const httplib::Response& res) {
     log_request(state, req, res);

@@ -19,7 +19,8 @@ namespace chirp::detail {
 
 class ReadCache {
 public:
-  /// At most CAPACITY tweets, least recently used dropped first.
+  /// At most CAPACITY tweets (least recently used dropped first), and as many readers'
+  /// followed celebrities and authors' recent ids (each map starts over when full).
   explicit ReadCache(std::size_t capacity) : m_capacity(capacity) {}
 
   /// The tweet with its viewer-independent fields (no liked/retweeted, no original).
@@ -49,8 +50,8 @@ public:
   std::optional<std::int64_t> find_setting(std::string_view key) const;
   void insert_setting(std::string_view key, std::int64_t value);
 
-  /// Applies the log rows after the last one seen. Returns false (and has forgotten
-  /// everything) when the log no longer holds all of them.
+  /// One cache_changes row, applied in seq order. A row that is not the next one means
+  /// the log was trimmed past rows this connection never saw: everything is forgotten.
   struct Change {
     std::int64_t seq;
     std::optional<Id> tweet;   ///< nullopt: everything changed

@@ -203,6 +203,19 @@ const std::vector<Id>& celebrities(Db& db, std::int64_t threshold) {
   return cache.sorted_ids;
 }
 
+std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, int n) {
+  auto q = db.statement(
+      "SELECT id FROM tweets WHERE author = ? AND id < ? AND id > ? AND deleted_at IS NULL "
+      "ORDER BY id DESC LIMIT ?");
+  q->bind(1, author);
+  q->bind(2, hi);
+  q->bind(3, lo);
+  q->bind(4, n);
+  std::vector<Id> ids;
+  while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
+  return ids;
+}
+
 std::string json_array(const std::vector<Id>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {

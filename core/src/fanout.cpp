@@ -41,16 +41,7 @@ void backfill_inbox(Db& db, Id user, Id author, std::int64_t cap) {
     q->bind(1, user);
     if (q->executeStep()) inbox_floor = q->getColumn(0).getInt64();
   }
-  std::vector<Id> recent;
-  {
-    auto q = db.statement(
-        "SELECT id FROM tweets WHERE author = ? AND id >= ? AND deleted_at IS NULL "
-        "ORDER BY id DESC LIMIT ?");
-    q->bind(1, author);
-    q->bind(2, inbox_floor);
-    q->bind(3, cap + 1);
-    while (q->executeStep()) recent.push_back(q->getColumn(0).getInt64());
-  }
+  auto recent = authored(db, author, inbox_floor - 1, INT64_MAX, static_cast<int>(cap + 1));
   bool truncated = recent.size() > static_cast<std::size_t>(cap);
   if (truncated) recent.pop_back();
   auto insert = db.statement("INSERT OR IGNORE INTO timeline(user, tweet) VALUES (?, ?)");

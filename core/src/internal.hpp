@@ -51,6 +51,9 @@ void bump_celebrity_epoch(Db& db);
 /// more followers than THRESHOLD, and every user fan-out ever skipped (cached).
 const std::vector<Id>& celebrities(Db& db, std::int64_t threshold);
 
+/// Ids of AUTHOR's live tweets in (LO, HI), newest first, at most N.
+std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, int n);
+
 /// IDS as a JSON array ("[1,2]"), for statements that take a list through json_each.
 std::string json_array(const std::vector<Id>& ids);
 

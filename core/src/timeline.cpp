@@ -19,20 +19,6 @@ constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
 /// Pages up to this size (plus one) keep pulled authors' ids in the read cache.
 constexpr int k_max_recent_ids = 64;
 
-/// Ids of AUTHOR's live tweets in (LO, HI), newest first, at most N.
-std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, int n) {
-  auto q = db.statement(
-      "SELECT id FROM tweets WHERE author = ? AND id < ? AND id > ? AND deleted_at IS NULL "
-      "ORDER BY id DESC LIMIT ?");
-  q->bind(1, author);
-  q->bind(2, hi);
-  q->bind(3, lo);
-  q->bind(4, n);
-  std::vector<Id> ids;
-  while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
-  return ids;
-}
-
 std::vector<Id> followees(Db& db, Id user, const char* sql, std::int64_t threshold) {
   auto q = db.statement(sql);
   q->bind(1, user);

@@ -75,10 +75,13 @@ int http_status(Code code) {
   return 500;
 }
 
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+void send_json_text(httplib::Response& res, int status, std::string body) {
   res.status = status;
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(std::move(body), "application/json");
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  send_json_text(res, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void send_error(httplib::Response& res, int status, const std::string& code,
@@ -180,8 +183,7 @@ void send_page(const httplib::Request& req, httplib::Response& res, std::string_
     body += "null";
   }
   body += '}';
-  res.status = 200;
-  res.set_content(std::move(body), "application/json");
+  send_json_text(res, 200, std::move(body));
 }
 
 std::optional<User> path_user(const httplib::Request& req, httplib::Response& res, int n) {

@@ -33,6 +33,8 @@ void set_database_path(const std::filesystem::path& path);
 
 int http_status(Code code);
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
+/// Sends BODY, already serialized JSON, with STATUS.
+void send_json_text(httplib::Response& res, int status, std::string body);
 void send_error(httplib::Response& res, int status, const std::string& code,
                 const std::string& message);
 void send_error(httplib::Response& res, const Error& error);

@@ -24,8 +24,7 @@ void send_tweet(httplib::Response& res, int status, const Result<Tweet>& tweet) 
   if (!tweet) return send_error(res, tweet.error());
   std::string body;
   append_json(body, *tweet);
-  res.status = status;
-  res.set_content(std::move(body), "application/json");
+  send_json_text(res, status, std::move(body));
 }
 
 }  // namespace

@@ -48,6 +48,11 @@ Rate home_reads(Core& core, const std::vector<Id>& readers, double seconds) {
   });
 }
 
+void set_threshold(Core& core, std::int64_t threshold) {
+  auto set = core.set_setting(setting::celebrity_threshold, std::to_string(threshold));
+  if (!set) throw std::runtime_error(set.error().message);
+}
+
 /// Users ordered by follower count, most followed first.
 std::vector<UserRow> by_followers(SQLite::Database& raw) {
   auto users = load_users(raw);
@@ -96,9 +101,12 @@ void figure_read(const BenchOptions& options) {
   auto plain = readers_following(core, raw, users, {}, middle, 50, threshold);
   auto starry = readers_following(core, raw, users, celebrities, middle + 50, 50, threshold);
   core.drain_fanout();
-  // Warm the page cache, and let each reader's first read record it as seen.
-  home_reads(core, plain, 0.2);
-  home_reads(core, starry, 0.2);
+  // Warm the page cache for both sides, and let each reader's first read record it as
+  // seen.
+  for (const auto* readers : {&plain, &starry}) {
+    raw_inbox_reads(raw, *readers, 0.2);
+    home_reads(core, *readers, 0.2);
+  }
   for (auto [label, readers] : {std::pair{"0 celebrities", &plain}, {"5 celebrities", &starry}}) {
     Rate base = raw_inbox_reads(raw, *readers, options.seconds / 2);
     Rate home = home_reads(core, *readers, options.seconds / 2);
@@ -132,9 +140,12 @@ void figure_hybrid(const BenchOptions& options) {
     });
     std::vector<double> cost;
     for (const auto& mode : modes) {
-      (void)core.set_setting(setting::celebrity_threshold, std::to_string(mode.threshold));
+      set_threshold(core, mode.threshold);
       cost.push_back(measure(options.seconds / 12, [&](std::size_t) {
-                       (void)core.post(author->id, {.text = tweet_text(rng)});
+                       // A refused post would be a fast sample: stop instead.
+                       if (auto posted = core.post(author->id, {.text = tweet_text(rng)}); !posted) {
+                         throw std::runtime_error(posted.error().message);
+                       }
                        core.drain_fanout();
                      }).p50_us / 1000);
     }
@@ -149,7 +160,7 @@ void figure_hybrid(const BenchOptions& options) {
     for (std::size_t i = 0; i < count; ++i) followed.push_back(users[i].id);
     std::vector<double> cost;
     for (const auto& mode : modes) {
-      (void)core.set_setting(setting::celebrity_threshold, std::to_string(mode.threshold));
+      set_threshold(core, mode.threshold);
       // Fresh readers per mode, so push mode back-fills their inboxes on follow.
       auto readers = readers_following(core, raw, users, followed, reader_index, 20, hybrid);
       reader_index += 20;
@@ -157,7 +168,7 @@ void figure_hybrid(const BenchOptions& options) {
     }
     fmt::print("   {:>10} {:>10.1f} {:>10.1f} {:>10.1f}\n", count, cost[0], cost[1], cost[2]);
   }
-  (void)core.set_setting(setting::celebrity_threshold, std::to_string(hybrid));
+  set_threshold(core, hybrid);
 }
 
 }  // namespace chirp::bench

@@ -34,10 +34,12 @@ void generate(const std::filesystem::path& db, const GraphSpec& spec) {
   // Celebrities (5-20% of all users as followers) are above the threshold at every scale,
   // and so is only the far tail of the power law.
   auto threshold = std::min<std::size_t>(5000, spec.users / 25);
-  (void)core.set_setting(setting::celebrity_threshold, std::to_string(threshold));
-  (void)core.set_setting(setting::inactive_days, "0");
-  for (const char* key : {setting::rate_requests, setting::rate_logins, setting::rate_posts}) {
-    (void)core.set_setting(key, "0");
+  // Rate limits left on would turn the HTTP figures into 429s: a failure here stops.
+  std::pair<const char*, std::string> settings[] = {
+      {setting::celebrity_threshold, std::to_string(threshold)}, {setting::inactive_days, "0"},
+      {setting::rate_requests, "0"}, {setting::rate_logins, "0"}, {setting::rate_posts, "0"}};
+  for (const auto& [key, value] : settings) {
+    if (auto set = core.set_setting(key, value); !set) throw std::runtime_error(set.error().message);
   }
   fmt::print(stderr, "imported ({:.1f} s); fanning out the history...\n", now_seconds() - t0);
   FanoutStats total;

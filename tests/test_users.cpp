@@ -246,6 +246,9 @@ TEST_CASE("chirp::handles_with_prefix") {
     CHECK(sorted(db.core.handles_with_prefix("AL")) == sorted(expected));
     CHECK(sorted(db.core.handles_with_prefix("ali")) ==
           std::vector<std::string>{"Alicia", "alice"});
+    // A leading '@' is read as find_user reads it.
+    CHECK(sorted(db.core.handles_with_prefix("@ali")) ==
+          std::vector<std::string>{"Alicia", "alice"});
   }
 
   SUBCASE("underscore and percent are not wildcards") {

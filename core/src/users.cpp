@@ -103,6 +103,7 @@ Result<Page<User>> Core::list_users(const PageRequest& page) {
 }
 
 std::vector<std::string> Core::handles_with_prefix(std::string_view prefix, int limit) {
+  if (prefix.starts_with('@')) prefix.remove_prefix(1);  // as find_user reads "@handle"
   // Escape LIKE's wildcards; '_' is legal in handles.
   std::string pattern;
   for (char c : prefix) {

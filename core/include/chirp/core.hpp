@@ -56,7 +56,8 @@ public:
   Result<User> user_by_id(Id id);
   /// All users, newest first.
   Result<Page<User>> list_users(const PageRequest& page);
-  /// Handles starting with PREFIX (case-insensitive), for shell completion.
+  /// Handles starting with PREFIX (case-insensitive, a leading '@' ignored), for shell
+  /// completion.
   std::vector<std::string> handles_with_prefix(std::string_view prefix, int limit = 100);
   /// Sets (or replaces) a password; revokes earlier login tokens.
   Result<void> set_password(Id user, std::string_view password);

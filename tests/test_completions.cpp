@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -34,6 +35,17 @@ constexpr std::array<Script, 3> k_scripts = {
 
 fs::path checked_in(const Script& script) {
   return fs::path(CHIRP_SOURCE_DIR) / "completions" / script.file;
+}
+
+/// WORD occurs in TEXT as a whole word (not inside a longer name: "like" in "unlike").
+bool has_word(const std::string& text, const std::string& word) {
+  auto is_name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    bool starts = at == 0 || !is_name_char(text[at - 1]);
+    bool ends = at + word.size() == text.size() || !is_name_char(text[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
 }
 
 std::string file_bytes(const fs::path& path) {
@@ -182,12 +194,12 @@ TEST_CASE("cli: completion scripts are generated from the command tree") {
       for (const CLI::App* command : commands) {
         if (command != app.get()) {
           INFO(std::string(script.shell) << ": command " << command->get_name());
-          CHECK(text.find(command->get_name()) != std::string::npos);
+          CHECK(has_word(text, command->get_name()));
         }
         for (const CLI::Option* option : command->get_options()) {
           for (const auto& name : option->get_lnames()) {
             INFO(std::string(script.shell) << ": " << command->get_name() << " --" << name);
-            CHECK(text.find(name) != std::string::npos);
+            CHECK(has_word(text, name));
           }
         }
       }

@@ -36,6 +36,19 @@ TempDir::~TempDir() {
   fs::remove_all(m_path, ec);
 }
 
+std::string sqlite3(const std::filesystem::path& db, const std::string& sql) {
+  std::string command = "sqlite3 '" + db.string() + "' \"" + sql + "\" 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  int status = ::pclose(pipe);
+  REQUIRE_MESSAGE(status == 0, "sqlite3 failed: " << out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
 TestDb::TestDb()
     : clock(std::make_shared<ManualClock>(k_test_epoch_ms)),
       core(Core::open({.path = dir / "chirp.db", .clock = clock})) {}

@@ -52,6 +52,11 @@ struct ProcessResult {
   std::string err;
 };
 
+/// Runs SQL on the database file DB through the sqlite3 command-line tool (looking at
+/// or editing the file behind chirp's back) and returns its output, trailing newlines
+/// removed. Fails the test when sqlite3 does.
+std::string sqlite3(const std::filesystem::path& db, const std::string& sql);
+
 /// Runs the built chirp binary with ARGS, feeding STDIN_TEXT, with ENV added to (or,
 /// for an empty value, removed from) the environment. HOME, XDG_DATA_HOME,
 /// XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER are cleared unless ENV sets them.

@@ -104,12 +104,10 @@ TEST_CASE("chirp::drain_fanout") {
     Id tweet = db.post(author, "crash-safe");
     db.core.drain_fanout();
     // Put the same item back in the queue, as if the worker died before removing it.
-    auto path = (db.dir / "chirp.db").string();
-    std::string command = "sqlite3 '" + path +
-                          "' \"INSERT INTO fanout_queue(tweet, author, created_at) VALUES(" +
-                          std::to_string(tweet) + ", " + std::to_string(author) + ", " +
-                          std::to_string(db.clock->now_ms()) + ")\"";
-    REQUIRE(std::system(command.c_str()) == 0);
+    chirp::test::sqlite3(db.dir / "chirp.db",
+                         "INSERT INTO fanout_queue(tweet, author, created_at) VALUES(" +
+                             std::to_string(tweet) + ", " + std::to_string(author) + ", " +
+                             std::to_string(db.clock->now_ms()) + ")");
     CHECK(db.core.fanout_queue_status().depth == 1);
     auto stats = db.core.drain_fanout();
     CHECK(stats.items == 1);

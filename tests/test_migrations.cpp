@@ -10,22 +10,9 @@
 #include <string>
 
 using chirp::test::TempDir;
+using chirp::test::sqlite3;
 
 namespace {
-
-/// Runs SQL through the sqlite3 command-line tool on PATH and returns its output.
-std::string sqlite3(const std::filesystem::path& db, const std::string& sql) {
-  std::string command = "sqlite3 '" + db.string() + "' \"" + sql + "\" 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  int status = ::pclose(pipe);
-  REQUIRE_MESSAGE(status == 0, "sqlite3 failed: " << out);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 chirp::Core open(const std::filesystem::path& path) {
   return chirp::Core::open({.path = path});

@@ -273,18 +273,9 @@ TEST_CASE("chirp::check_password") {
   Id nopass = db.user("nopass");
 
   // The stored hash is not the password: look at the database file directly.
-  auto path = (db.dir / "chirp.db").string();
-  std::string command = "sqlite3 '" + path +
-                        "' \"SELECT count(*) FROM users WHERE handle = 'alice' AND "
-                        "password_hash NOT LIKE '%correct horse%'\" > '" +
-                        (db.dir / "out").string() + "'";
-  REQUIRE(std::system(command.c_str()) == 0);
-  std::FILE* f = std::fopen((db.dir / "out").c_str(), "r");
-  REQUIRE(f != nullptr);
-  char buf[64] = {};
-  REQUIRE(std::fgets(buf, sizeof buf, f) != nullptr);
-  std::fclose(f);
-  CHECK(std::string(buf) == "1\n");
+  CHECK(chirp::test::sqlite3(db.dir / "chirp.db",
+                             "SELECT count(*) FROM users WHERE handle = 'alice' AND "
+                             "password_hash NOT LIKE '%correct horse%'") == "1");
 
   auto ok = db.core.check_password("ALICE", "correct horse");  // handle in any case
   REQUIRE(ok.has_value());

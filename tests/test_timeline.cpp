@@ -317,8 +317,11 @@ TEST_CASE("chirp::home_timeline inbox cap") {
   Id me = db.user("me");
   Id f1 = db.user("f1");
   Id f2 = db.user("f2");
+  Id odd = db.user("odd");
   must_ok(db.core.follow(me, f1));
   must_ok(db.core.follow(me, f2));
+  must_ok(db.core.follow(odd, f1));
+  must_ok(db.core.follow(odd, f2));
   const int total = static_cast<int>(cap * 3);
 
   SUBCASE("paging past the cap still returns every tweet") {
@@ -329,6 +332,14 @@ TEST_CASE("chirp::home_timeline inbox cap") {
       if (i % 10 == 9) db.core.drain_fanout();
     }
     db.core.drain_fanout();
+    // Fan-out trims inboxes as it goes (checking each about once per cap / 8 pushes):
+    // never far past the cap, whatever the reader's id (ODD's once never got checked).
+    for (Id reader : {me, odd}) {
+      auto inbox = std::stoll(chirp::test::sqlite3(
+          db.dir / "chirp.db", "SELECT count(*) FROM timeline WHERE user = " + std::to_string(reader)));
+      CAPTURE(reader);
+      CHECK(inbox <= 2 * cap);
+    }
     auto expected = newest_first(all);
     CHECK(walk_home(db, me, 7) == expected);
     CHECK(walk_home(db, me, static_cast<int>(cap)) == expected);

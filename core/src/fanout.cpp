@@ -77,6 +77,16 @@ struct FanoutSettings {
   std::int64_t active_since_ms;  // 0 = push to every follower
 };
 
+/// A well-mixed hash of two ids (splitmix64's finalizer over their combination).
+std::uint64_t mixed_hash(Id a, Id b) {
+  std::uint64_t x = static_cast<std::uint64_t>(a) * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(b);
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
 /// Pushes one queue item; returns the inbox rows written, or -1 for a celebrity.
 std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
   if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
@@ -113,17 +123,21 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s
     rows = q->exec();
   }
   // Amortized trimming: each item checks about 1 in K of its followers, so an inbox
-  // is checked about once per K pushes and stays within cap + K entries.
+  // is checked about once per K pushes and stays near cap + K entries. The pick hashes
+  // follower and tweet together: Snowflake ids share their low bits (a millisecond's
+  // first id ends in 22 zero bits), so picking by id arithmetic would never pick some
+  // followers at all.
   std::int64_t k = std::max<std::int64_t>(1, s.cap / 8);
   std::vector<Id> to_check;
   {
-    auto q = db.statement(
-        "SELECT follower FROM follows WHERE followee = ?1 "
-        "AND ((follower % ?3) + (?2 % ?3)) % ?3 = 0");
+    auto q = db.statement("SELECT follower FROM follows WHERE followee = ?1");
     q->bind(1, item.author);
-    q->bind(2, item.tweet);
-    q->bind(3, k);
-    while (q->executeStep()) to_check.push_back(q->getColumn(0).getInt64());
+    while (q->executeStep()) {
+      Id follower = q->getColumn(0).getInt64();
+      if (mixed_hash(follower, item.tweet) % static_cast<std::uint64_t>(k) == 0) {
+        to_check.push_back(follower);
+      }
+    }
   }
   for (Id follower : to_check) trim_inbox(db, follower, s.cap);
   return rows;

@@ -27,7 +27,6 @@ void change_follows(Context& context, const FollowOptions& options, FollowAction
   for (const auto& handle : options.handles) {
     auto other = expect(context.core().find_user(handle));
     expect((context.core().*action)(me.id, other.id));
-    context.after_write();
     context.note(fmt::format("{} @{}", verb, other.handle));
   }
 }

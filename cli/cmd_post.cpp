@@ -77,7 +77,6 @@ void add_post_commands(CLI::App& app, Context& context) {
       ->callback([&context, unretweet_options] {
         auto user = context.acting_user();
         expect(context.core().unretweet(user.id, unretweet_options->id));
-        context.after_write();
         context.note(fmt::format("unretweeted {}", unretweet_options->id));
       });
 
@@ -86,7 +85,6 @@ void add_post_commands(CLI::App& app, Context& context) {
       ->callback([&context, like_options] {
         auto user = context.acting_user();
         auto tweet = expect(context.core().like(user.id, like_options->id));
-        context.after_write();
         context.printer().tweet(tweet);
       });
 
@@ -95,7 +93,6 @@ void add_post_commands(CLI::App& app, Context& context) {
       ->callback([&context, unlike_options] {
         auto user = context.acting_user();
         auto tweet = expect(context.core().unlike(user.id, unlike_options->id));
-        context.after_write();
         context.printer().tweet(tweet);
       });
 
@@ -104,7 +101,6 @@ void add_post_commands(CLI::App& app, Context& context) {
       ->callback([&context, delete_options] {
         auto user = context.acting_user();
         expect(context.core().delete_tweet(user.id, delete_options->id));
-        context.after_write();
         context.note(fmt::format("deleted {}", delete_options->id));
       });
 

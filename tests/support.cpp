@@ -66,6 +66,15 @@ Id TestDb::post(Id author, const std::string& text) {
   return posted->id;
 }
 
+void TestDb::set_setting(std::string_view key, std::string_view value) {
+  auto result = core.set_setting(key, value);
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+}
+
+void TestDb::set_setting(std::string_view key, std::int64_t value) {
+  set_setting(key, std::to_string(value));
+}
+
 std::vector<Id> TestDb::home_ids(Id user, PageRequest page) {
   auto timeline = core.home_timeline(user, page);
   REQUIRE_MESSAGE(timeline.has_value(), (timeline ? "" : timeline.error().message));

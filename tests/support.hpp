@@ -4,12 +4,14 @@
 
 #include <chirp/core.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chirp::test {
@@ -44,7 +46,16 @@ struct TestDb {
   Id post(Id author, const std::string& text);
   /// Ids of the home timeline page, newest first.
   std::vector<Id> home_ids(Id user, PageRequest page = {});
+  /// Sets a setting; fails the test on error.
+  void set_setting(std::string_view key, std::string_view value);
+  void set_setting(std::string_view key, std::int64_t value);
 };
+
+/// ITEM is in ITEMS.
+template <class T, class U>
+bool contains(const std::vector<T>& items, const U& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
 
 struct ProcessResult {
   int exit_code = -1;

@@ -21,11 +21,6 @@ using chirp::test::must_ok;
 
 namespace {
 
-void set(TestDb& db, const char* key, const std::string& value) {
-  auto result = db.core.set_setting(key, value);
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-}
-
 std::size_t occurrences(const std::vector<Id>& ids, Id id) {
   return static_cast<std::size_t>(std::count(ids.begin(), ids.end(), id));
 }
@@ -130,7 +125,7 @@ TEST_CASE("chirp::drain_fanout") {
   }
 
   SUBCASE("batches smaller than the queue still drain everything") {
-    set(db, chirp::setting::fanout_batch,
+    db.set_setting(chirp::setting::fanout_batch,
         std::to_string(std::max<std::int64_t>(1, chirp::find_setting_spec(
                                                      chirp::setting::fanout_batch)->min)));
     for (int i = 0; i < 7; ++i) db.post(author, "t" + std::to_string(i));
@@ -191,7 +186,7 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   }
   Id stranger = db.user("stranger");
   must_ok(db.core.follow(fans[0], normal));
-  set(db, chirp::setting::celebrity_threshold, "2");  // celeb has 4 followers, normal 1
+  db.set_setting(chirp::setting::celebrity_threshold, "2");  // celeb has 4 followers, normal 1
   REQUIRE(db.core.setting_value(chirp::setting::celebrity_threshold) == 2);
 
   SUBCASE("a celebrity's tweet is not pushed but every follower still sees it once") {
@@ -223,11 +218,11 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   }
 
   SUBCASE("an author who became a celebrity is neither lost nor duplicated") {
-    set(db, chirp::setting::celebrity_threshold, "5000");
+    db.set_setting(chirp::setting::celebrity_threshold, "5000");
     Id pushed = db.post(celeb, "pushed");
     auto first = db.core.drain_fanout();
     CHECK(first.rows == 4);
-    set(db, chirp::setting::celebrity_threshold, "2");
+    db.set_setting(chirp::setting::celebrity_threshold, "2");
     Id pulled = db.post(celeb, "pulled");
     auto second = db.core.drain_fanout();
     CHECK(second.rows == 0);
@@ -260,7 +255,7 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   SUBCASE("raising the threshold later loses no tweet that was not pushed") {
     Id pulled = db.post(celeb, "pulled");
     CHECK(db.core.drain_fanout().skipped_celebrity == 1);
-    set(db, chirp::setting::celebrity_threshold, "5000");
+    db.set_setting(chirp::setting::celebrity_threshold, "5000");
     Id pushed = db.post(celeb, "pushed");
     CHECK(db.core.drain_fanout().rows == 4);
     for (Id f : fans) {
@@ -286,7 +281,7 @@ TEST_CASE("chirp::drain_fanout inactive followers") {
   Id active = db.user("active");
   must_ok(db.core.follow(sleeper, author));
   must_ok(db.core.follow(active, author));
-  set(db, chirp::setting::inactive_days, "1");
+  db.set_setting(chirp::setting::inactive_days, "1");
   Id before = db.post(author, "before the nap");
   CHECK(db.core.drain_fanout().rows == 2);
 
@@ -315,7 +310,7 @@ TEST_CASE("chirp::drain_fanout inactive followers") {
   }
 
   SUBCASE("changing inactive_days before the sleeper returns loses nothing") {
-    set(db, chirp::setting::inactive_days, "30");
+    db.set_setting(chirp::setting::inactive_days, "30");
     CHECK(db.home_ids(sleeper) == std::vector<Id>{during, before});
   }
 

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+using chirp::test::contains;
+using chirp::test::ids_of;
 using chirp::Core;
 using chirp::Id;
 using chirp::PageRequest;
@@ -23,20 +25,10 @@ using chirp::test::TestDb;
 
 namespace {
 
-std::vector<Id> ids_of(const std::vector<Tweet>& tweets) {
-  std::vector<Id> ids;
-  for (const auto& t : tweets) ids.push_back(t.id);
-  return ids;
-}
-
 const Tweet& find(const std::vector<Tweet>& tweets, Id id) {
   auto it = std::find_if(tweets.begin(), tweets.end(), [&](const Tweet& t) { return t.id == id; });
   REQUIRE(it != tweets.end());
   return *it;
-}
-
-bool contains(const std::vector<Id>& ids, Id id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 }  // namespace
@@ -65,7 +57,7 @@ TEST_CASE("chirp::read_cache") {
   }
 
   SUBCASE("a pulled author's new tweet shows although the author had nothing new before") {
-    must(db.core.set_setting(chirp::setting::celebrity_threshold, "1"));
+    db.set_setting(chirp::setting::celebrity_threshold, "1");
     Id star = db.user("star");
     must_ok(db.core.follow(alice, star));
     must_ok(db.core.follow(carol, star));  // 2 followers > 1: pulled
@@ -82,7 +74,7 @@ TEST_CASE("chirp::read_cache") {
   }
 
   SUBCASE("a pulled author's deleted tweet leaves its place to the next one") {
-    must(db.core.set_setting(chirp::setting::celebrity_threshold, "1"));
+    db.set_setting(chirp::setting::celebrity_threshold, "1");
     Id star = db.user("star");
     must_ok(db.core.follow(alice, star));
     must_ok(db.core.follow(carol, star));
@@ -99,7 +91,7 @@ TEST_CASE("chirp::read_cache") {
   }
 
   SUBCASE("following a celebrity through another connection") {
-    must(db.core.set_setting(chirp::setting::celebrity_threshold, "1"));
+    db.set_setting(chirp::setting::celebrity_threshold, "1");
     Id star = db.user("star");
     must_ok(db.core.follow(carol, star));
     must_ok(db.core.follow(bob, star));  // 2 followers: pulled from now on

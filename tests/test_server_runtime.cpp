@@ -29,10 +29,6 @@ std::string cli_tweet_id(const ProcessResult& result) {
   return "";
 }
 
-bool contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 }  // namespace
 
 TEST_CASE("server: health, metrics and request ids") {

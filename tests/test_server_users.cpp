@@ -18,10 +18,6 @@ std::vector<std::string> page_ids(const Reply& r) {
   return ids;
 }
 
-bool contains(const std::vector<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 }  // namespace
 
 TEST_CASE("server: profiles, follows and home timelines") {

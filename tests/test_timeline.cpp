@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+using chirp::test::ids_of;
 using chirp::Code;
 using chirp::Id;
 using chirp::test::TestDb;
@@ -20,17 +21,6 @@ using chirp::test::must;
 using chirp::test::must_ok;
 
 namespace {
-
-void set(TestDb& db, const char* key, std::int64_t value) {
-  auto result = db.core.set_setting(key, std::to_string(value));
-  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
-}
-
-std::vector<Id> ids_of(const std::vector<chirp::Tweet>& tweets) {
-  std::vector<Id> ids;
-  for (const auto& t : tweets) ids.push_back(t.id);
-  return ids;
-}
 
 /// Walks USER's home timeline page by page (LIMIT each) from the top, following
 /// next_max_id, and checks the paging rules on the way.
@@ -311,7 +301,7 @@ TEST_CASE("chirp::home_timeline inbox cap") {
   const auto* spec = chirp::find_setting_spec(chirp::setting::inbox_cap);
   REQUIRE(spec != nullptr);
   const std::int64_t cap = std::max<std::int64_t>(20, spec->min);
-  set(db, chirp::setting::inbox_cap, cap);
+  db.set_setting(chirp::setting::inbox_cap, cap);
   REQUIRE(db.core.setting_value(chirp::setting::inbox_cap) == cap);
 
   Id me = db.user("me");
@@ -364,7 +354,7 @@ TEST_CASE("chirp::home_timeline inbox cap") {
   }
 
   SUBCASE("a celebrity's old tweets are reachable too") {
-    set(db, chirp::setting::celebrity_threshold, 1);
+    db.set_setting(chirp::setting::celebrity_threshold, 1);
     Id fan2 = db.user("fan2");
     must_ok(db.core.follow(fan2, f1));  // f1 now has 2 followers: a celebrity
     std::vector<Id> all;

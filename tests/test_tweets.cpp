@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+using chirp::test::ids_of;
 using chirp::Code;
 using chirp::Id;
 using chirp::test::k_test_epoch_ms;
@@ -17,12 +18,6 @@ using chirp::test::must_ok;
 using chirp::test::check_error;
 
 namespace {
-
-std::vector<Id> ids_of(const std::vector<chirp::Tweet>& tweets) {
-  std::vector<Id> ids;
-  for (const auto& t : tweets) ids.push_back(t.id);
-  return ids;
-}
 
 std::vector<Id> user_ids(TestDb& db, Id user) {
   return ids_of(must(db.core.user_timeline(user, {.limit = 200})).items);

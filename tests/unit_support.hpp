@@ -22,6 +22,13 @@ struct StringMaker<std::vector<chirp::Id>> {
 
 namespace chirp::test {
 
+/// The ids of TWEETS, in order.
+inline std::vector<Id> ids_of(const std::vector<Tweet>& tweets) {
+  std::vector<Id> ids;
+  for (const auto& t : tweets) ids.push_back(t.id);
+  return ids;
+}
+
 /// The value of RESULT; fails the test with the error's message otherwise.
 template <class T>
 T must(Result<T> result) {

@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "jwt_support.hpp"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -167,20 +169,5 @@ private:
 /// arrives within TIMEOUT).
 Reply raw_exchange(int port, const std::string& bytes,
                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
-
-// ---- JWT toolkit (for attack tests) -------------------------------------------------
-
-std::string base64url_encode(const std::string& bytes);
-std::string base64url_decode(const std::string& text);
-/// HMAC of DATA with KEY; DIGEST is "sha256" or "sha512".
-std::string hmac(const std::string& digest, const std::string& key, const std::string& data);
-/// header.payload.signature, signed with HMAC-<DIGEST> (or unsigned for "none").
-std::string make_jwt(const nlohmann::json& header, const nlohmann::json& payload,
-                     const std::string& key, const std::string& digest = "sha256");
-/// The token signing secret the server uses: the raw bytes of DB.secret.
-std::string read_secret(const std::filesystem::path& db);
-/// The payload of a JWT, decoded.
-nlohmann::json jwt_payload(const std::string& token);
-std::int64_t unix_now();
 
 }  // namespace chirp::test

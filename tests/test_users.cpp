@@ -1,5 +1,6 @@
 // Users: creation, lookup, listing, handle completion, passwords.
 
+#include "jwt_support.hpp"
 #include "support.hpp"
 
 #include <chirp/settings.hpp>
@@ -31,6 +32,9 @@ using chirp::Code;
 using chirp::Id;
 using chirp::test::k_test_epoch_ms;
 using chirp::test::TestDb;
+using chirp::test::base64url_decode;
+using chirp::test::base64url_encode;
+using chirp::test::jwt_parts;
 
 namespace {
 
@@ -321,57 +325,6 @@ TEST_CASE("chirp::check_password") {
 
 namespace {
 
-std::string base64url_encode(const std::string& bytes) {
-  static const char* k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k_alphabet[(buffer >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) out += k_alphabet[(buffer << (6 - bits)) & 0x3F];
-  return out;
-}
-
-std::string base64url_decode(const std::string& text) {
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
-            : c >= 'a' && c <= 'z' ? c - 'a' + 26
-            : c >= '0' && c <= '9' ? c - '0' + 52
-            : c == '-'             ? 62
-            : c == '_'             ? 63
-                                   : -1;
-    REQUIRE(v >= 0);
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> split_token(const std::string& token) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    auto dot = token.find('.', start);
-    parts.push_back(token.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
-
 void check_rejected(chirp::Core& core, const std::string& token) {
   auto result = core.authenticate(token);
   REQUIRE_FALSE(result.has_value());
@@ -397,7 +350,7 @@ TEST_CASE("chirp::authenticate") {
     REQUIRE(who.has_value());
     CHECK(who->id == alice);
     CHECK(who->handle == "alice");
-    auto parts = split_token(token);
+    auto parts = jwt_parts(token);
     REQUIRE(parts.size() == 3u);
     auto header = nlohmann::json::parse(base64url_decode(parts[0]));
     CHECK(header.at("alg") == "HS256");
@@ -428,7 +381,7 @@ TEST_CASE("chirp::authenticate") {
   }
 
   SUBCASE("a changed payload is rejected") {
-    auto parts = split_token(token);
+    auto parts = jwt_parts(token);
     REQUIRE(parts.size() == 3u);
     auto payload = nlohmann::json::parse(base64url_decode(parts[1]));
     REQUIRE(payload.contains("sub"));
@@ -437,7 +390,7 @@ TEST_CASE("chirp::authenticate") {
   }
 
   SUBCASE("alg none is rejected") {
-    auto parts = split_token(token);
+    auto parts = jwt_parts(token);
     REQUIRE(parts.size() == 3u);
     auto none = base64url_encode(R"({"alg":"none","typ":"JWT"})");
     check_rejected(db.core, none + "." + parts[1] + ".");

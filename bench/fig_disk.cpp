@@ -37,9 +37,9 @@ void print_tokens(const BenchOptions& options, std::size_t count) {
   auto core = Core::open({.path = options.db});
   // Generated users are u0, u1, ...; the Zipf workload favours low indexes.
   for (std::size_t i = 0; i < count; ++i) {
-    auto user = core.find_user(fmt::format("u{}", i));
+    auto user = core.users().find(fmt::format("u{}", i));
     if (!user) break;
-    auto login = core.issue_token(user->id);
+    auto login = core.auth().issue_token(user->id);
     if (!login) throw std::runtime_error(login.error().message);
     fmt::print("{} {}\n", user->id, login->token);
   }

@@ -29,7 +29,7 @@ double raw_insert_rate(SQLite::Database& raw, const std::vector<std::pair<Id, Id
   double t0 = now_seconds();
   {
     SQLite::Transaction tx(raw, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(raw, "INSERT OR IGNORE INTO timeline(user, tweet) VALUES (?, ?)");
+    SQLite::Statement insert(raw, "INSERT INTO timeline(reader, tweet) VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const auto& [user, tweet] : rows) {
       insert.bind(1, user);
       insert.bind(2, tweet + k_baseline_offset);
@@ -49,25 +49,25 @@ double raw_insert_rate(SQLite::Database& raw, const std::vector<std::pair<Id, Id
 
 void figure_fanout(const BenchOptions& options) {
   auto core = Core::open({.path = options.db});
-  core.drain_fanout();
+  core.fanout().drain();
   auto raw = open_raw(options.db);
-  auto authors = pushed_authors(raw, core.setting_value(setting::celebrity_threshold));
+  auto authors = pushed_authors(raw, core.settings().value(setting::celebrity_threshold));
   std::mt19937_64 rng(options.seed);
   std::uniform_int_distribution<std::size_t> pick(0, authors.size() - 1);
   std::vector<std::pair<Id, Id>> rows;
   for (std::size_t i = 0; i < options.tweets; ++i) {
     Id author = authors[pick(rng)];
-    auto tweet = core.post(author, {.text = tweet_text(rng)});
+    auto tweet = core.tweets().post(author, {.text = tweet_text(rng)});
     if (!tweet) throw std::runtime_error(tweet.error().message);
     for (Id follower : followers_of(raw, author)) rows.emplace_back(follower, tweet->id);
   }
   double baseline_before = raw_insert_rate(raw, rows);
   double t0 = now_seconds();
-  FanoutStats stats = core.drain_fanout();
+  FanoutStats stats = core.fanout().drain();
   double chirp_rate = static_cast<double>(stats.rows) / (now_seconds() - t0);
   double baseline_after = raw_insert_rate(raw, rows);
   fmt::print("fan-out: {} tweets, {} inbox rows, batch {} items per transaction\n", stats.items,
-             stats.rows, core.setting_value(setting::fanout_batch));
+             stats.rows, core.settings().value(setting::fanout_batch));
   print_ratio("1. fan-out rows/s (vs raw INSERTs, one tx)", "rows/s",
               (baseline_before + baseline_after) / 2, chirp_rate, ">= 0.5");
 }
@@ -77,8 +77,8 @@ void figure_ingest(const BenchOptions& options) {
   std::int64_t threshold = 0;
   {
     auto core = Core::open({.path = options.db});
-    core.drain_fanout();
-    threshold = core.setting_value(setting::celebrity_threshold);
+    core.fanout().drain();
+    threshold = core.settings().value(setting::celebrity_threshold);
   }
   auto authors = pushed_authors(raw, threshold);
   // Baseline: one-row transactions into a table shaped like tweets (the commit ceiling).
@@ -116,7 +116,7 @@ void figure_ingest(const BenchOptions& options) {
     auto& core = worker_core;
     for (;;) {
       bool was_posting = posting;
-      auto stats = core.drain_fanout(INT64_MAX, [&](Id, std::int64_t queued_at) {
+      auto stats = core.fanout().drain(INT64_MAX, [&](Id, std::int64_t queued_at) {
         lags_ms.push_back(static_cast<double>(core.clock().now_ms() - queued_at));
       });
       rows += stats.rows;
@@ -129,7 +129,7 @@ void figure_ingest(const BenchOptions& options) {
     std::mt19937_64 rng(options.seed + 1);
     std::uniform_int_distribution<std::size_t> pick(0, authors.size() - 1);
     while (now_seconds() - t0 < options.seconds) {
-      auto posted_tweet = poster.post(authors[pick(rng)], {.text = tweet_text(rng)});
+      auto posted_tweet = poster.tweets().post(authors[pick(rng)], {.text = tweet_text(rng)});
       if (!posted_tweet) {
         failure = posted_tweet.error().message;
         break;

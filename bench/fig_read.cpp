@@ -32,7 +32,7 @@ Rate measure(double seconds, F&& call) {
 }
 
 Rate raw_inbox_reads(SQLite::Database& raw, const std::vector<Id>& readers, double seconds) {
-  SQLite::Statement q(raw, "SELECT tweet FROM timeline WHERE user = ? ORDER BY tweet DESC LIMIT 20");
+  SQLite::Statement q(raw, "SELECT tweet FROM timeline WHERE reader = ? ORDER BY tweet DESC LIMIT 20");
   return measure(seconds, [&](std::size_t i) {
     q.bind(1, readers[i % readers.size()]);
     while (q.executeStep()) {
@@ -43,13 +43,14 @@ Rate raw_inbox_reads(SQLite::Database& raw, const std::vector<Id>& readers, doub
 
 Rate home_reads(Core& core, const std::vector<Id>& readers, double seconds) {
   return measure(seconds, [&](std::size_t i) {
-    auto page = core.home_timeline(readers[i % readers.size()], {.limit = 20});
+    Id reader = readers[i % readers.size()];
+    auto page = core.timelines().home(reader, {.limit = 20}, reader);
     if (!page || page->items.empty()) throw std::runtime_error("empty home timeline");
   });
 }
 
 void set_threshold(Core& core, std::int64_t threshold) {
-  auto set = core.set_setting(setting::celebrity_threshold, std::to_string(threshold));
+  auto set = core.settings().set(setting::celebrity_threshold, std::to_string(threshold));
   if (!set) throw std::runtime_error(set.error().message);
 }
 
@@ -71,10 +72,10 @@ std::vector<Id> readers_following(Core& core, SQLite::Database& raw,
   for (std::size_t i = first; readers.size() < count && i < users.size(); ++i) {
     Id reader = users[i].id;
     for (Id pulled : pulled_followees(raw, reader, threshold)) {
-      if (auto done = core.unfollow(reader, pulled); !done) throw std::runtime_error(done.error().message);
+      if (auto done = core.graph().unfollow(reader, pulled); !done) throw std::runtime_error(done.error().message);
     }
     for (Id celebrity : celebrities) {
-      if (auto done = core.follow(reader, celebrity); !done) throw std::runtime_error(done.error().message);
+      if (auto done = core.graph().follow(reader, celebrity); !done) throw std::runtime_error(done.error().message);
     }
     readers.push_back(reader);
   }
@@ -85,10 +86,10 @@ std::vector<Id> readers_following(Core& core, SQLite::Database& raw,
 
 void figure_read(const BenchOptions& options) {
   auto core = Core::open({.path = options.db});
-  core.drain_fanout();
+  core.fanout().drain();
   auto raw = open_raw(options.db);
   auto users = by_followers(raw);
-  std::int64_t threshold = core.setting_value(setting::celebrity_threshold);
+  std::int64_t threshold = core.settings().value(setting::celebrity_threshold);
   std::vector<Id> celebrities;
   for (const auto& u : users) {
     if (u.followers > threshold && celebrities.size() < 5) celebrities.push_back(u.id);
@@ -100,7 +101,7 @@ void figure_read(const BenchOptions& options) {
   // scale: the figure takes them down to exactly 0 and exactly 5 (figure 6 has more).
   auto plain = readers_following(core, raw, users, {}, middle, 50, threshold);
   auto starry = readers_following(core, raw, users, celebrities, middle + 50, 50, threshold);
-  core.drain_fanout();
+  core.fanout().drain();
   // Warm the page cache for both sides, and let each reader's first read record it as
   // seen.
   for (const auto* readers : {&plain, &starry}) {
@@ -119,10 +120,10 @@ void figure_read(const BenchOptions& options) {
 
 void figure_hybrid(const BenchOptions& options) {
   auto core = Core::open({.path = options.db});
-  core.drain_fanout();
+  core.fanout().drain();
   auto raw = open_raw(options.db);
   auto users = by_followers(raw);
-  std::int64_t hybrid = core.setting_value(setting::celebrity_threshold);
+  std::int64_t hybrid = core.settings().value(setting::celebrity_threshold);
   std::mt19937_64 rng(options.seed);
   struct Mode {
     const char* name;
@@ -143,10 +144,10 @@ void figure_hybrid(const BenchOptions& options) {
       set_threshold(core, mode.threshold);
       cost.push_back(measure(options.seconds / 12, [&](std::size_t) {
                        // A refused post would be a fast sample: stop instead.
-                       if (auto posted = core.post(author->id, {.text = tweet_text(rng)}); !posted) {
+                       if (auto posted = core.tweets().post(author->id, {.text = tweet_text(rng)}); !posted) {
                          throw std::runtime_error(posted.error().message);
                        }
-                       core.drain_fanout();
+                       core.fanout().drain();
                      }).p50_us / 1000);
     }
     fmt::print("   {:>10} {:>10.2f} {:>10.2f} {:>10.2f}\n", author->followers, cost[0], cost[1], cost[2]);

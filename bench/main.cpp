@@ -19,14 +19,14 @@ namespace {
 void generate(const std::filesystem::path& db, const GraphSpec& spec) {
   bool tty = ::isatty(STDERR_FILENO) != 0;
   auto core = Core::open({.path = db});
-  if (!core.list_users({.limit = 1})->items.empty()) {
+  if (!core.users().list({.limit = 1})->items.empty()) {
     throw std::runtime_error(db.string() + " already has users: generate into a new file");
   }
   double t0 = now_seconds();
   auto data = generate_graph(spec, core.clock().now_ms() - 1000);
   fmt::print(stderr, "generated {} users, {} follows, {} tweets in memory ({:.1f} s)\n",
              data.users.size(), data.follows.size(), data.tweets.size(), now_seconds() - t0);
-  auto ids = core.bulk_import(data, [&](std::size_t done, std::size_t total) {
+  auto ids = core.bulk().import(data, [&](std::size_t done, std::size_t total) {
     if (tty) fmt::print(stderr, "\rimporting {}/{}", done, total);
   });
   if (!ids) throw std::runtime_error(ids.error().message);
@@ -39,12 +39,12 @@ void generate(const std::filesystem::path& db, const GraphSpec& spec) {
       {setting::celebrity_threshold, std::to_string(threshold)}, {setting::inactive_days, "0"},
       {setting::rate_requests, "0"}, {setting::rate_logins, "0"}, {setting::rate_posts, "0"}};
   for (const auto& [key, value] : settings) {
-    if (auto set = core.set_setting(key, value); !set) throw std::runtime_error(set.error().message);
+    if (auto set = core.settings().set(key, value); !set) throw std::runtime_error(set.error().message);
   }
   fmt::print(stderr, "imported ({:.1f} s); fanning out the history...\n", now_seconds() - t0);
   FanoutStats total;
   while (true) {
-    auto stats = core.drain_fanout(20'000);
+    auto stats = core.fanout().drain(20'000);
     total.items += stats.items;
     total.rows += stats.rows;
     if (tty) fmt::print(stderr, "\rfanned out {}/{} tweets", total.items, data.tweets.size());

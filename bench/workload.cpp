@@ -23,11 +23,11 @@ GraphSpec graph_spec_for_scale(const std::string& scale) {
   return spec;
 }
 
-Core::BulkData generate_graph(const GraphSpec& spec, std::int64_t now_ms) {
+BulkData generate_graph(const GraphSpec& spec, std::int64_t now_ms) {
   std::mt19937_64 rng(spec.seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::size_t n = spec.users;
-  Core::BulkData data;
+  BulkData data;
   data.users.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     data.users.push_back({.handle = fmt::format("u{}", i), .name = fmt::format("User {}", i)});

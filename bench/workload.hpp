@@ -24,7 +24,7 @@ GraphSpec graph_spec_for_scale(const std::string& scale);
 
 /// Follower counts: Pareto with the spec's tail, scaled to the mean, plus celebrities
 /// (the first `celebrities` users). Deterministic from the seed.
-Core::BulkData generate_graph(const GraphSpec& spec, std::int64_t now_ms);
+BulkData generate_graph(const GraphSpec& spec, std::int64_t now_ms);
 
 /// Draws user indexes with Zipf-skewed popularity (s = 1): index 0 most often.
 class Zipf {

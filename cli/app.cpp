@@ -36,9 +36,7 @@ int exit_code(Code code) {
     case Code::not_found:
     case Code::forbidden:
     case Code::conflict:
-    case Code::unauthenticated:
-    case Code::rate_limited:
-    case Code::too_large: return k_exit_failure;
+    case Code::unauthenticated: return k_exit_failure;
   }
   return k_exit_failure;
 }
@@ -57,6 +55,9 @@ Core& Context::core() {
     Core::Options options;
     options.path = db_path();
     options.clock = system_clock();
+    // A local user sees a new tweet in followers' timelines at once: whatever a
+    // command queued is fanned out before it returns.
+    options.work_queued = [this] { m_core->fanout().drain(); };
     m_core.emplace(Core::open(std::move(options)));
   }
   return *m_core;
@@ -80,7 +81,7 @@ User Context::acting_user() {
     throw Failure({Code::invalid,
                    "no acting user: pass --as HANDLE, set CHIRP_USER, or run `chirp use HANDLE`"});
   }
-  return expect(core().find_user(*handle));
+  return expect(core().users().find(*handle));
 }
 
 std::optional<User> Context::optional_acting_user() {
@@ -91,8 +92,6 @@ std::optional<User> Context::optional_acting_user() {
 void Context::note(std::string_view message) const {
   if (format() == Format::human) std::cerr << message << '\n';
 }
-
-void Context::after_write() { core().drain_fanout(); }
 
 std::unique_ptr<CLI::App> make_app(Context& context) {
   auto app = std::make_unique<CLI::App>(

@@ -68,11 +68,6 @@ public:
   /// A confirmation of an action that returns no data: on stderr, human format only.
   void note(std::string_view message) const;
 
-  /// Runs queued fan-out so that a local user sees a new tweet in followers' timelines
-  /// at once. Only posting queues fan-out: follows, likes and deletes change inboxes
-  /// in their own transaction.
-  void after_write();
-
 private:
   std::optional<Core> m_core;
 };

@@ -41,7 +41,7 @@ void add_completion_commands(CLI::App& app, Context& context) {
   handles->callback([&context, handles_options] {
     // Completing must never create a database as a side effect.
     if (!std::filesystem::exists(context.db_path())) return;
-    for (const auto& handle : context.core().handles_with_prefix(handles_options->prefix)) {
+    for (const auto& handle : context.core().users().handles_with_prefix(handles_options->prefix)) {
       std::cout << handle << '\n';
     }
   });

@@ -25,13 +25,13 @@ void add_config_commands(CLI::App& app, Context& context) {
   config->require_subcommand(1);
 
   config->add_subcommand("list", "Show every setting with its value, default and meaning")
-      ->callback([&context] { context.printer().settings(context.core().settings()); });
+      ->callback([&context] { context.printer().settings(context.core().settings().list()); });
 
   auto get_options = std::make_shared<ConfigOptions>();
   auto* get = config->add_subcommand("get", "Print a setting's value");
   add_key(*get, get_options->key);
   get->callback([&context, get_options] {
-    context.printer().setting(expect(context.core().setting(get_options->key)));
+    context.printer().setting(expect(context.core().settings().get(get_options->key)));
   });
 
   auto set_options = std::make_shared<ConfigOptions>();
@@ -40,7 +40,7 @@ void add_config_commands(CLI::App& app, Context& context) {
   set->add_option("value", set_options->value, "The new value")->required()->type_name("VALUE");
   set->callback([&context, set_options] {
     context.printer().setting(
-        expect(context.core().set_setting(set_options->key, set_options->value)));
+        expect(context.core().settings().set(set_options->key, set_options->value)));
   });
 }
 

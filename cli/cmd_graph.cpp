@@ -18,20 +18,20 @@ struct ListOptions {
   PageRequest page;
 };
 
-using FollowAction = Result<void> (Core::*)(Id, Id);
+using FollowAction = Result<void> (Graph::*)(Id, Id);
 
 /// FOLLOW or UNFOLLOW each handle in turn, stopping at the first refusal.
 void change_follows(Context& context, const FollowOptions& options, FollowAction action,
                     std::string_view verb) {
   auto me = context.acting_user();
   for (const auto& handle : options.handles) {
-    auto other = expect(context.core().find_user(handle));
-    expect((context.core().*action)(me.id, other.id));
+    auto other = expect(context.core().users().find(handle));
+    expect((context.core().graph().*action)(me.id, other.id));
     context.note(fmt::format("{} @{}", verb, other.handle));
   }
 }
 
-using ListAction = Result<Page<User>> (Core::*)(Id, const PageRequest&);
+using ListAction = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
 
 CLI::App* add_list_command(CLI::App& app, Context& context, const std::string& name,
                            const std::string& help, ListAction action) {
@@ -40,8 +40,8 @@ CLI::App* add_list_command(CLI::App& app, Context& context, const std::string& n
   add_handle(*command, options->handle, "The user (handle or id)");
   add_page_options(*command, options->page, false);
   command->callback([&context, options, action] {
-    auto user = expect(context.core().find_user(options->handle));
-    auto page = expect((context.core().*action)(user.id, options->page));
+    auto user = expect(context.core().users().find(options->handle));
+    auto page = expect((context.core().graph().*action)(user.id, options->page));
     context.printer().users(page.items);
   });
   return command;
@@ -57,7 +57,7 @@ void add_graph_commands(CLI::App& app, Context& context) {
       ->type_name("HANDLE")
       ->check(completes(Completion::handle));
   follow->callback([&context, follow_options] {
-    change_follows(context, *follow_options, &Core::follow, "following");
+    change_follows(context, *follow_options, &Graph::follow, "following");
   });
 
   auto unfollow_options = std::make_shared<FollowOptions>();
@@ -67,12 +67,12 @@ void add_graph_commands(CLI::App& app, Context& context) {
       ->type_name("HANDLE")
       ->check(completes(Completion::handle));
   unfollow->callback([&context, unfollow_options] {
-    change_follows(context, *unfollow_options, &Core::unfollow, "no longer following");
+    change_follows(context, *unfollow_options, &Graph::unfollow, "no longer following");
   });
 
-  add_list_command(app, context, "followers", "List a user's followers", &Core::followers);
+  add_list_command(app, context, "followers", "List a user's followers", &Graph::followers);
   add_list_command(app, context, "following", "List the users a user follows",
-                   &Core::following);
+                   &Graph::following);
 }
 
 }  // namespace chirp::cli

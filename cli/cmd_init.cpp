@@ -26,7 +26,7 @@ void add_init_commands(CLI::App& app, Context& context) {
   auto* use = app.add_subcommand("use", "Set the acting user for later commands");
   add_handle(*use, use_options->handle, "An existing user");
   use->callback([&context, use_options] {
-    auto user = expect(context.core().find_user(use_options->handle));
+    auto user = expect(context.core().users().find(use_options->handle));
     auto path = config_path();
     save_user(path, user.handle);
     context.note(fmt::format("acting as @{} (saved in {})", user.handle, path.string()));

@@ -30,9 +30,8 @@ void add_text_options(CLI::App& command, PostOptions& options) {
 Tweet post(Context& context, const PostOptions& options, std::optional<Id> reply_to) {
   auto author = context.acting_user();
   auto text = text_or_stdin(options.text);
-  auto tweet = expect(context.core().post(
+  auto tweet = expect(context.core().tweets().post(
       author.id, {.text = text, .reply_to = reply_to, .media_urls = options.media}));
-  context.after_write();
   return tweet;
 }
 
@@ -67,8 +66,7 @@ void add_post_commands(CLI::App& app, Context& context) {
                     retweet_options)
       ->callback([&context, retweet_options] {
         auto user = context.acting_user();
-        auto retweet = expect(context.core().retweet(user.id, retweet_options->id));
-        context.after_write();
+        auto retweet = expect(context.core().tweets().retweet(user.id, retweet_options->id));
         context.printer().created_tweet(retweet);
       });
 
@@ -76,7 +74,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweet_command(app, "unretweet", "Undo a retweet", unretweet_options)
       ->callback([&context, unretweet_options] {
         auto user = context.acting_user();
-        expect(context.core().unretweet(user.id, unretweet_options->id));
+        expect(context.core().tweets().unretweet(user.id, unretweet_options->id));
         context.note(fmt::format("unretweeted {}", unretweet_options->id));
       });
 
@@ -84,7 +82,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweet_command(app, "like", "Like a tweet and print it", like_options)
       ->callback([&context, like_options] {
         auto user = context.acting_user();
-        auto tweet = expect(context.core().like(user.id, like_options->id));
+        auto tweet = expect(context.core().tweets().like(user.id, like_options->id));
         context.printer().tweet(tweet);
       });
 
@@ -92,7 +90,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweet_command(app, "unlike", "Remove a like and print the tweet", unlike_options)
       ->callback([&context, unlike_options] {
         auto user = context.acting_user();
-        auto tweet = expect(context.core().unlike(user.id, unlike_options->id));
+        auto tweet = expect(context.core().tweets().unlike(user.id, unlike_options->id));
         context.printer().tweet(tweet);
       });
 
@@ -100,7 +98,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweet_command(app, "delete", "Delete one of your tweets", delete_options)
       ->callback([&context, delete_options] {
         auto user = context.acting_user();
-        expect(context.core().delete_tweet(user.id, delete_options->id));
+        expect(context.core().tweets().remove(user.id, delete_options->id));
         context.note(fmt::format("deleted {}", delete_options->id));
       });
 
@@ -108,7 +106,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweet_command(app, "show", "Show a tweet with the thread around it", show_options)
       ->callback([&context, show_options] {
         auto viewer = context.optional_acting_user();
-        auto thread = expect(context.core().thread(show_options->id, viewer ? viewer->id : 0));
+        auto thread = expect(context.core().tweets().thread(show_options->id, viewer ? viewer->id : 0));
         context.printer().thread(thread);
       });
 }

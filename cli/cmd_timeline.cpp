@@ -24,7 +24,7 @@ void add_timeline_commands(CLI::App& app, Context& context) {
   add_page_options(*timeline, timeline_options->page);
   timeline->callback([&context, timeline_options] {
     auto me = context.acting_user();
-    auto page = expect(context.core().home_timeline(me.id, timeline_options->page));
+    auto page = expect(context.core().timelines().home(me.id, timeline_options->page, me.id));
     context.printer().tweets(page.items);
   });
 
@@ -34,8 +34,8 @@ void add_timeline_commands(CLI::App& app, Context& context) {
   add_page_options(*tweets, tweets_options->page);
   tweets->callback([&context, tweets_options] {
     auto viewer = context.optional_acting_user();
-    auto user = expect(context.core().find_user(tweets_options->handle));
-    auto page = expect(context.core().user_timeline(user.id, tweets_options->page,
+    auto user = expect(context.core().users().find(tweets_options->handle));
+    auto page = expect(context.core().timelines().user(user.id, tweets_options->page,
                                                     viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
   });

@@ -48,7 +48,7 @@ void add_user_commands(CLI::App& app, Context& context) {
                      .bio = add_options->bio,
                      .password = std::nullopt};
     if (add_options->password_stdin) new_user.password = read_stdin_line();
-    auto created = expect(context.core().create_user(new_user));
+    auto created = expect(context.core().users().create(new_user));
     context.printer().user(created);
   });
 
@@ -56,14 +56,14 @@ void add_user_commands(CLI::App& app, Context& context) {
   auto* show = user->add_subcommand("show", "Show a user's profile");
   add_handle(*show, show_options->handle, "The user (handle or id)");
   show->callback([&context, show_options] {
-    context.printer().user(expect(context.core().find_user(show_options->handle)));
+    context.printer().user(expect(context.core().users().find(show_options->handle)));
   });
 
   auto list_options = std::make_shared<ListOptions>();
   auto* list = user->add_subcommand("list", "List users, newest first");
   add_page_options(*list, list_options->page, false);
   list->callback([&context, list_options] {
-    auto page = expect(context.core().list_users(list_options->page));
+    auto page = expect(context.core().users().list(list_options->page));
     context.printer().users(page.items);
   });
 
@@ -73,8 +73,8 @@ void add_user_commands(CLI::App& app, Context& context) {
       "passwd", "Set a user's password from the first line of stdin (logs out every session)");
   add_handle(*passwd, passwd_options->handle, "The user (handle or id)");
   passwd->callback([&context, passwd_options] {
-    auto target = expect(context.core().find_user(passwd_options->handle));
-    expect(context.core().set_password(target.id, read_stdin_line()));
+    auto target = expect(context.core().users().find(passwd_options->handle));
+    expect(context.core().users().set_password(target.id, read_stdin_line()));
     context.note("password changed for @" + target.handle + "; earlier tokens are revoked");
   });
 
@@ -83,8 +83,8 @@ void add_user_commands(CLI::App& app, Context& context) {
       "token", "Print a new API token for a user (for scripts and curl; no password asked)");
   add_handle(*token, token_options->handle, "The user (handle or id)");
   token->callback([&context, token_options] {
-    auto target = expect(context.core().find_user(token_options->handle));
-    auto login = expect(context.core().issue_token(target.id));
+    auto target = expect(context.core().users().find(token_options->handle));
+    auto login = expect(context.core().auth().issue_token(target.id));
     std::cout << login.token << '\n';
   });
 }

@@ -63,12 +63,12 @@ void add_worker_commands(CLI::App& app, Context& context) {
   worker->callback([&context, options] {
     auto& core = context.core();
     if (!options->follow) {
-      report(core.drain_fanout());
+      report(core.fanout().drain());
       return;
     }
     install_stop_handlers();
     while (!g_stop_requested) {
-      auto stats = core.drain_fanout();
+      auto stats = core.fanout().drain();
       if (stats.items > 0) report(stats);
       pause(options->interval_ms);
     }

@@ -1,7 +1,7 @@
 # Script mode: writes OUT from FILES (sql/NNN_name.sql), one raw string each.
 string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from sql/ by cmake/embed_sql_run.cmake. Do not edit.\n")
-string(APPEND body "#include \"migrations.hpp\"\n\nnamespace chirp::detail {\n")
+string(APPEND body "#include \"storage/migrations.hpp\"\n\nnamespace chirp::detail {\n")
 string(APPEND body "const std::vector<Migration> k_migrations = {\n")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)

@@ -5,13 +5,10 @@
 #include <fmt/core.h>
 
 #include <charconv>
-#include <memory>
 
 namespace chirp::server {
 
 namespace {
-
-std::filesystem::path g_database_path;
 
 std::optional<Id> parse_id(std::string_view text) {
   Id id = 0;
@@ -49,19 +46,6 @@ int json_depth(const std::string& text, int limit) {
 
 }  // namespace
 
-RequestContext& request_context() {
-  thread_local RequestContext context;
-  return context;
-}
-
-void set_database_path(const std::filesystem::path& path) { g_database_path = path; }
-
-Core& core() {
-  thread_local std::unique_ptr<Core> core;
-  if (!core) core = std::make_unique<Core>(Core::open({.path = g_database_path}));
-  return *core;
-}
-
 int http_status(Code code) {
   switch (code) {
     case Code::invalid: return 422;
@@ -69,8 +53,6 @@ int http_status(Code code) {
     case Code::forbidden: return 403;
     case Code::conflict: return 409;
     case Code::unauthenticated: return 401;
-    case Code::rate_limited: return 429;
-    case Code::too_large: return 413;
   }
   return 500;
 }
@@ -93,11 +75,14 @@ void send_error(httplib::Response& res, const Error& error) {
   send_error(res, http_status(error.code), code_name(error.code), error.message);
 }
 
-std::optional<nlohmann::json> json_body(const httplib::Request& req, httplib::Response& res) {
-  if (req.body.size() > k_max_body_bytes) {
-    send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
-    return std::nullopt;
-  }
+void send_unauthenticated(httplib::Response& res) {
+  res.set_header("WWW-Authenticate", "Bearer");
+  send_error(res, 401, "unauthenticated", "log in first: send Authorization: Bearer <token>");
+}
+
+std::optional<nlohmann::json> json_body(Exchange& x) {
+  const auto& req = x.req;
+  auto& res = x.res;
   std::string type = req.get_header_value("Content-Type");
   if (!type.empty() && type.rfind("application/json", 0) != 0) {
     send_error(res, 415, "unsupported_media_type", "send the body as application/json");
@@ -139,7 +124,9 @@ std::optional<Id> id_field(const nlohmann::json& body, const char* name) {
   throw FieldError{};
 }
 
-std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Response& res) {
+std::optional<PageRequest> page_request(Exchange& x) {
+  const auto& req = x.req;
+  auto& res = x.res;
   PageRequest page;
   if (req.has_param("limit")) {
     std::string text = req.get_param_value("limit");
@@ -167,53 +154,43 @@ std::optional<PageRequest> page_request(const httplib::Request& req, httplib::Re
   return page;
 }
 
-void send_page(const httplib::Request& req, httplib::Response& res, std::string_view data_json,
-               const std::optional<Id>& next_max_id, int limit) {
+void send_page(Exchange& x, std::string_view data_json, const std::optional<PageRequest>& next) {
   // Keys in sorted order, as the rest of the API prints them.
   std::string body;
   body.reserve(data_json.size() + 64);
   body += "{\"data\":";
   body += data_json;
   body += ",\"next_cursor\":";
-  if (next_max_id) {
-    body += fmt::format("\"{}\"", *next_max_id);
-    res.set_header("Link", fmt::format("<{}?limit={}&max_id={}>; rel=\"next\"", req.path, limit,
-                                       *next_max_id));
+  if (next && next->max_id) {
+    body += fmt::format("\"{}\"", *next->max_id);
+    std::string link = fmt::format("<{}?limit={}&max_id={}", x.req.path, next->limit, *next->max_id);
+    if (next->since_id) link += fmt::format("&since_id={}", *next->since_id);
+    x.res.set_header("Link", link + ">; rel=\"next\"");
   } else {
     body += "null";
   }
   body += '}';
-  send_json_text(res, 200, std::move(body));
+  send_json_text(x.res, 200, std::move(body));
 }
 
-std::optional<User> path_user(const httplib::Request& req, httplib::Response& res, int n) {
-  auto user = core().find_user(req.matches[n].str());
+std::optional<User> path_user(Exchange& x, int n) {
+  auto user = x.core.users().find(x.req.matches[n].str());
   if (!user) {
-    send_error(res, user.error());
+    send_error(x.res, user.error());
     return std::nullopt;
   }
   return *user;
 }
 
-std::optional<User> path_user_or(const User& user, const httplib::Request& req,
-                                 httplib::Response& res, int n) {
-  if (refers_to(req.matches[n].str(), user)) return user;
-  return path_user(req, res, n);
+std::optional<User> path_user_or(Exchange& x, const User& user, int n) {
+  if (refers_to(x.req.matches[n].str(), user)) return user;
+  return path_user(x, n);
 }
 
-std::optional<Id> path_tweet_id(const httplib::Request& req, httplib::Response& res, int n) {
-  auto id = parse_id(req.matches[n].str());
-  if (!id) send_error(res, 404, "not_found", "no tweet with id " + req.matches[n].str());
+std::optional<Id> path_tweet_id(Exchange& x, int n) {
+  auto id = parse_id(x.req.matches[n].str());
+  if (!id) send_error(x.res, 404, "not_found", "no tweet with id " + x.req.matches[n].str());
   return id;
-}
-
-std::optional<User> require_login(httplib::Response& res) {
-  auto& user = request_context().user;
-  if (!user) {
-    res.set_header("WWW-Authenticate", "Bearer");
-    send_error(res, 401, "unauthenticated", "log in first: send Authorization: Bearer <token>");
-  }
-  return user;
 }
 
 }  // namespace chirp::server

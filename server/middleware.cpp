@@ -21,39 +21,6 @@ std::int64_t now_ns() {
       .count();
 }
 
-/// Writes that need no login: logging in and registering.
-bool is_public_write(const httplib::Request& req) {
-  return req.method == "POST" && (req.path == "/login" || req.path == "/users");
-}
-
-bool is_read(const httplib::Request& req) { return req.method == "GET" || req.method == "HEAD"; }
-
-bool is_post_of_tweet(const httplib::Request& req) {
-  return req.method == "POST" &&
-         (req.path == "/tweets" ||
-          (req.path.starts_with("/tweets/") && req.path.ends_with("/retweet")));
-}
-
-/// Applies RULE to KEY; on refusal sends 429 and returns false.
-bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
-                  const std::string& key, const RateRule& rule) {
-  RateDecision d = state.limiter.take(scope + ":" + key, rule);
-  if (rule.capacity <= 0) return true;
-  // Several buckets may apply to one request: the headers describe the last one checked.
-  for (const char* name : {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}) {
-    res.headers.erase(name);
-  }
-  res.set_header("RateLimit-Limit", std::to_string(d.limit));
-  res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
-  res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
-  if (d.allowed) return true;
-  state.metrics.count_rate_limited(scope);
-  res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
-  send_error(res, 429, "rate_limited",
-             fmt::format("too many requests; retry in {} s", d.retry_after_seconds));
-  return false;
-}
-
 /// Debian's cpp-httplib 0.11.4 mishandles some chunked bodies: chirp accepts only a
 /// body with a Content-Length, at most k_max_body_bytes. Sends the refusal (411, 400 or
 /// 413) and returns its status, or returns 0 when the framing is acceptable.
@@ -79,7 +46,7 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
 
 HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                           httplib::Response& res) {
-  auto& ctx = request_context();
+  auto& ctx = state.context();
   ctx = RequestContext{};
   ctx.start_ns = now_ns();
   ctx.request_id = fmt::format("{:016x}", state.next_request_id.fetch_add(1));
@@ -94,20 +61,17 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
   } else if (refuse_body_framing(req, res) != 0) {
     return HandlerResponse::Handled;
   }
+  Core& core = state.core();
+  RateRules rules = state.rate_rules(core);
   // The socket's address: never a header, which any client can forge.
-  if (!within_limit(state, res, "address", req.remote_addr, state.requests)) {
+  if (!within_limit(state, res, "address", req.remote_addr, rules.requests)) {
     return HandlerResponse::Handled;
   }
-  if (req.method == "POST" && req.path == "/login" &&
-      !within_limit(state, res, "login", req.remote_addr, state.logins)) {
-    return HandlerResponse::Handled;
-  }
-
   if (req.has_header("Authorization")) {
     std::string header = req.get_header_value("Authorization");
     constexpr std::string_view k_bearer = "Bearer ";
     auto user = header.starts_with(k_bearer)
-                    ? core().authenticate(std::string_view(header).substr(k_bearer.size()))
+                    ? core.auth().authenticate(std::string_view(header).substr(k_bearer.size()))
                     : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
     if (!user) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
@@ -115,24 +79,18 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
       return HandlerResponse::Handled;
     }
     ctx.user = *user;
-  }
-  if (!is_read(req) && !is_public_write(req) && !ctx.user) {
-    require_login(res);
-    return HandlerResponse::Handled;
-  }
-  if (ctx.user) {
-    std::string key = std::to_string(ctx.user->id);
-    if (!within_limit(state, res, "user", key, state.requests)) return HandlerResponse::Handled;
-    if (is_post_of_tweet(req) && !within_limit(state, res, "post", key, state.posts)) {
+    if (!within_limit(state, res, "user", std::to_string(user->id), rules.requests)) {
       return HandlerResponse::Handled;
     }
   }
+  // Whether the route needs a login, and its own limits, are applied by the route
+  // (routes.hpp): each declares them where it is registered.
   return HandlerResponse::Unhandled;
 }
 
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
-  auto& ctx = request_context();
-  if (ctx.route == "unmatched") ctx.route = route_label(req);
+  auto& ctx = state.context();
+  if (ctx.route == "unmatched") ctx.route = state.route_label(req);
   double seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
   state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
   spdlog::info("{} {} {} {} {:.2f}ms id={} user={}", req.remote_addr, req.method, req.path,
@@ -147,7 +105,7 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
 /// the client declared are never read. httplib 0.11.4 has no way to close a kept-alive
 /// connection from a handler, but it does close one whose content provider fails, so
 /// the provider writes the whole body and then reports failure.
-void answer_then_close(const httplib::Request& req, httplib::Response& res) {
+void answer_then_close(RequestContext& ctx, const httplib::Request& req, httplib::Response& res) {
   auto body = std::make_shared<std::string>(std::move(res.body));
   std::string type = res.get_header_value("Content-Type");
   res.body.clear();
@@ -157,7 +115,7 @@ void answer_then_close(const httplib::Request& req, httplib::Response& res) {
                              sink.write(body->data() + offset, length);
                              return false;
                            });
-  request_context().closing = true;
+  ctx.closing = true;
   // Nothing is to be read before answering. The Request httplib hands to this hook is
   // its own mutable object.
   auto& mutable_req = const_cast<httplib::Request&>(req);
@@ -184,14 +142,14 @@ void install_middleware(httplib::Server& server, ServerState& state) {
               // Large or chunked: let httplib read (or skip) it first, so a client still
               // sending gets to read the answer; the route wrapper runs no handler and
               // the error handler restores the status.
-              request_context().refused_status = res.status;
+              state.context().refused_status = res.status;
               return HandlerResponse::Unhandled;
             }
-            answer_then_close(req, res);
+            answer_then_close(state.context(), req, res);
           }
           return handled;
         } catch (const std::exception& e) {
-          spdlog::error("request {}: {}", request_context().request_id, e.what());
+          spdlog::error("request {}: {}", state.context().request_id, e.what());
           send_error(res, 500, "internal", "internal error; see the server log");
           return HandlerResponse::Handled;
         }
@@ -206,7 +164,7 @@ void install_middleware(httplib::Server& server, ServerState& state) {
     log_request(state, req, res);
   });
   server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      [&state](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
           std::rethrow_exception(ep);
@@ -214,14 +172,15 @@ void install_middleware(httplib::Server& server, ServerState& state) {
           what = e.what();
         } catch (...) {
         }
-        spdlog::error("request {}: {}", request_context().request_id, what);
+        spdlog::error("request {}: {}", state.context().request_id, what);
         send_error(res, 500, "internal", "internal error; see the server log");
       });
   // Anything that ends with an error status and no body (no route matched, httplib's
   // own checks) gets the JSON error shape too.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (request_context().closing) return;  // the response is in a content provider
-    if (auto refused = request_context().refused_status) res.status = refused;
+  server.set_error_handler([&state](const httplib::Request&, httplib::Response& res) {
+    auto& ctx = state.context();
+    if (ctx.closing) return;  // the response is in a content provider
+    if (auto refused = ctx.refused_status) res.status = refused;
     if (!res.body.empty()) return;
     switch (res.status) {
       case 404: send_error(res, 404, "not_found", "no such endpoint"); break;

@@ -1,62 +1,84 @@
 #include "routes.hpp"
 
-#include "http.hpp"
+#include <fmt/core.h>
 
-#include <regex>
+#include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace chirp::server {
 
+bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
+                  const std::string& key, const RateRule& rule) {
+  RateDecision d = state.limiter.take(scope + ":" + key, rule);
+  if (rule.capacity <= 0) return true;
+  // Several buckets may apply to one request: the headers describe the last one checked.
+  for (const char* name : {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}) {
+    res.headers.erase(name);
+  }
+  res.set_header("RateLimit-Limit", std::to_string(d.limit));
+  res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
+  res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
+  if (d.allowed) return true;
+  state.metrics.count_rate_limited(scope);
+  res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+  send_error(res, 429, "rate_limited",
+             fmt::format("too many requests; retry in {} s", d.retry_after_seconds));
+  return false;
+}
+
 namespace {
 
-struct RouteLabel {
-  std::string method;
-  std::regex pattern;
-  std::string label;
-};
-
-std::vector<RouteLabel>& route_labels() {
-  static std::vector<RouteLabel> labels;
-  return labels;
+/// The route's own limit, after the middleware's per-address and per-user ones.
+bool within_route_limit(Exchange& x, RouteLimit limit) {
+  switch (limit) {
+    case RouteLimit::none: return true;
+    case RouteLimit::login:
+      return within_limit(x.state, x.res, "login", x.req.remote_addr,
+                          x.state.rate_rules(x.core).logins);
+    case RouteLimit::posting:
+      return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
+                          x.state.rate_rules(x.core).posts);
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string route_label(const httplib::Request& req) {
-  for (const auto& route : route_labels()) {
-    if (route.method == req.method && std::regex_match(req.path, route.pattern)) {
-      return route.label;
-    }
+void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spec,
+               RouteHandler handler) {
+  if (spec.limit == RouteLimit::posting && spec.access != Access::login) {
+    // Posting is counted per user, so it needs one.
+    throw std::logic_error(fmt::format("{} {}: a posting route needs a login", spec.method,
+                                       spec.label));
   }
-  return "unmatched";
-}
-
-void add_route(httplib::Server& server, const char* method, const char* pattern,
-               const char* route, RouteHandler handler) {
-  route_labels().push_back({method, std::regex(pattern), std::string(method) + " " + route});
-  auto wrapped = [route = std::string(method) + " " + route, handler = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res) {
-    request_context().route = route;
-    if (int status = request_context().refused_status) {
+  const RouteSpec& route = spec;
+  state.add_route(route);
+  auto wrapped = [&state, route, label = std::string(route.method) + " " + route.label,
+                  handler = std::move(handler)](const httplib::Request& req,
+                                                httplib::Response& res) {
+    Exchange x{state, state.core(), state.context(), req, res};
+    x.context.route = label;
+    if (int status = x.context.refused_status) {
       res.status = status;  // refused before routing; the response is already set
       return;
     }
+    if (route.access == Access::login && !x.context.user) return send_unauthenticated(res);
+    if (!within_route_limit(x, route.limit)) return;
     try {
-      handler(req, res);
+      handler(x);
     } catch (const FieldError&) {
       send_error(res, 400, "bad_request", "a field of the body has the wrong type");
     }
   };
-  std::string m = method;
-  if (m == "GET") {
-    server.Get(pattern, wrapped);
-  } else if (m == "POST") {
-    server.Post(pattern, wrapped);
-  } else if (m == "DELETE") {
-    server.Delete(pattern, wrapped);
-  } else if (m == "PUT") {
-    server.Put(pattern, wrapped);
+  std::string method = route.method;
+  if (method == "GET") {
+    server.Get(route.pattern, wrapped);
+  } else if (method == "POST") {
+    server.Post(route.pattern, wrapped);
+  } else if (method == "DELETE") {
+    server.Delete(route.pattern, wrapped);
+  } else if (method == "PUT") {
+    server.Put(route.pattern, wrapped);
   }
 }
 

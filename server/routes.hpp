@@ -1,6 +1,9 @@
 #pragma once
-// The endpoints. Each handler parses, calls core, formats: no rules live here.
+// The endpoints. Each handler parses, calls core, formats: no rules live here. What the
+// middleware applies to a route (who may call it, which limits) is declared where the
+// route is registered, so no route can be added without saying.
 
+#include "http.hpp"
 #include "state.hpp"
 
 #include <httplib.h>
@@ -9,16 +12,18 @@
 
 namespace chirp::server {
 
-using RouteHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+using RouteHandler = std::function<void(Exchange&)>;
 
-/// Registers HANDLER for METHOD and PATTERN (a regex), labelled ROUTE in metrics; a
-/// body field of the wrong type becomes a 400.
-void add_route(httplib::Server& server, const char* method, const char* pattern,
-               const char* route, RouteHandler handler);
+/// Registers HANDLER for SPEC. Before HANDLER runs, the request is refused with 401
+/// when SPEC needs a login and there is none, and with 429 when SPEC's own rate limit
+/// is spent; a body field of the wrong type becomes a 400.
+void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spec,
+               RouteHandler handler);
 
-/// The metric label of the route REQ would take ("unmatched" when none): for requests
-/// answered before routing (refused by the middleware).
-std::string route_label(const httplib::Request& req);
+/// Applies RULE to KEY in the bucket family SCOPE; on refusal sends 429 and returns
+/// false. Sets the RateLimit-* headers of the last bucket checked.
+bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
+                  const std::string& key, const RateRule& rule);
 
 void register_routes(httplib::Server& server, ServerState& state);
 void register_auth_routes(httplib::Server& server, ServerState& state);

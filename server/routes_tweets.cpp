@@ -1,5 +1,4 @@
 // /tweets...: posting, reading, deleting, likes and retweets.
-#include "http.hpp"
 #include "routes.hpp"
 
 #include <chirp/json.hpp>
@@ -30,70 +29,68 @@ void send_tweet(httplib::Response& res, int status, const Result<Tweet>& tweet) 
 }  // namespace
 
 void register_tweet_routes(httplib::Server& server, ServerState& state) {
-  add_route(server, "POST", "/tweets", "/tweets", [&state](const auto& req, auto& res) {
-    auto author = require_login(res);
-    if (!author) return;
-    auto body = json_body(req, res);
-    if (!body) return;
-    auto text = string_field(*body, "text");
-    if (!text) {
-      send_error(res, 400, "bad_request", "send {\"text\": ..., \"reply_to\"?: ..., \"media_urls\"?: [...]}");
-      return;
-    }
-    NewTweet input{*text, id_field(*body, "reply_to"), string_list_field(*body, "media_urls")};
-    auto tweet = core().post(author->id, input);
-    if (tweet) {
-      res.set_header("Location", "/tweets/" + std::to_string(tweet->id));
-      state.worker.notify();
-    }
-    send_tweet(res, 201, tweet);
-  });
-
-  add_route(server, "GET", R"(/tweets/([^/]+))", "/tweets/{id}", [](const auto& req, auto& res) {
-    auto id = path_tweet_id(req, res);
-    if (!id) return;
-    auto viewer = request_context().user;
-    auto thread = core().thread(*id, viewer ? viewer->id : 0);
-    if (!thread) return send_error(res, thread.error());
-    send_json(res, 200, to_json(*thread));
-  });
-
-  add_route(server, "DELETE", R"(/tweets/([^/]+))", "/tweets/{id}",
-            [](const auto& req, auto& res) {
-              auto actor = require_login(res);
-              auto id = actor ? path_tweet_id(req, res) : std::nullopt;
-              if (!id) return;
-              if (auto done = core().delete_tweet(actor->id, *id); !done) {
-                return send_error(res, done.error());
+  add_route(server, state, {"POST", "/tweets", "/tweets", Access::login, RouteLimit::posting},
+            [](Exchange& x) {
+              auto body = json_body(x);
+              if (!body) return;
+              auto text = string_field(*body, "text");
+              if (!text) {
+                send_error(x.res, 400, "bad_request",
+                           "send {\"text\": ..., \"reply_to\"?: ..., \"media_urls\"?: [...]}");
+                return;
               }
-              res.status = 204;
+              NewTweet input{*text, id_field(*body, "reply_to"),
+                             string_list_field(*body, "media_urls")};
+              auto tweet = x.core.tweets().post(x.caller().id, input);
+              if (tweet) x.res.set_header("Location", "/tweets/" + std::to_string(tweet->id));
+              send_tweet(x.res, 201, tweet);
             });
 
-  for (const char* method : {"POST", "DELETE"}) {
-    bool add = std::string(method) == "POST";
-    add_route(server, method, R"(/tweets/([^/]+)/like)", "/tweets/{id}/like",
-              [add](const auto& req, auto& res) {
-                auto actor = require_login(res);
-                auto id = actor ? path_tweet_id(req, res) : std::nullopt;
-                if (!id) return;
-                send_tweet(res, 200, add ? core().like(actor->id, *id) : core().unlike(actor->id, *id));
-              });
-    add_route(server, method, R"(/tweets/([^/]+)/retweet)", "/tweets/{id}/retweet",
-              [add, &state](const auto& req, auto& res) {
-                auto actor = require_login(res);
-                auto id = actor ? path_tweet_id(req, res) : std::nullopt;
-                if (!id) return;
-                if (add) {
-                  auto retweet = core().retweet(actor->id, *id);
-                  if (retweet) state.worker.notify();
-                  return send_tweet(res, 201, retweet);
-                }
-                if (auto done = core().unretweet(actor->id, *id); !done) {
-                  return send_error(res, done.error());
-                }
-                res.status = 204;
-              });
-  }
+  add_route(server, state, {"GET", R"(/tweets/([^/]+))", "/tweets/{id}"}, [](Exchange& x) {
+    auto id = path_tweet_id(x);
+    if (!id) return;
+    auto thread = x.core.tweets().thread(*id, x.viewer());
+    if (!thread) return send_error(x.res, thread.error());
+    send_json(x.res, 200, to_json(*thread));
+  });
+
+  add_route(server, state, {"DELETE", R"(/tweets/([^/]+))", "/tweets/{id}", Access::login},
+            [](Exchange& x) {
+              auto id = path_tweet_id(x);
+              if (!id) return;
+              if (auto done = x.core.tweets().remove(x.caller().id, *id); !done) {
+                return send_error(x.res, done.error());
+              }
+              x.res.status = 204;
+            });
+
+  const char* like = R"(/tweets/([^/]+)/like)";
+  add_route(server, state, {"POST", like, "/tweets/{id}/like", Access::login}, [](Exchange& x) {
+    if (auto id = path_tweet_id(x)) send_tweet(x.res, 200, x.core.tweets().like(x.caller().id, *id));
+  });
+  add_route(server, state, {"DELETE", like, "/tweets/{id}/like", Access::login}, [](Exchange& x) {
+    if (auto id = path_tweet_id(x)) {
+      send_tweet(x.res, 200, x.core.tweets().unlike(x.caller().id, *id));
+    }
+  });
+
+  const char* retweet = R"(/tweets/([^/]+)/retweet)";
+  add_route(server, state,
+            {"POST", retweet, "/tweets/{id}/retweet", Access::login, RouteLimit::posting},
+            [](Exchange& x) {
+              if (auto id = path_tweet_id(x)) {
+                send_tweet(x.res, 201, x.core.tweets().retweet(x.caller().id, *id));
+              }
+            });
+  add_route(server, state, {"DELETE", retweet, "/tweets/{id}/retweet", Access::login},
+            [](Exchange& x) {
+              auto id = path_tweet_id(x);
+              if (!id) return;
+              if (auto done = x.core.tweets().unretweet(x.caller().id, *id); !done) {
+                return send_error(x.res, done.error());
+              }
+              x.res.status = 204;
+            });
 }
 
 }  // namespace chirp::server

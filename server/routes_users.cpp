@@ -1,5 +1,4 @@
 // /users/{id}...: profiles, follows, and the timelines.
-#include "http.hpp"
 #include "routes.hpp"
 
 #include <chirp/json.hpp>
@@ -14,72 +13,66 @@ std::string json_list(const std::vector<User>& users) {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void send_user_list(const httplib::Request& req, httplib::Response& res,
-                    Result<Page<User>> (Core::*list)(Id, const PageRequest&)) {
-  auto page = page_request(req, res);
+using UserList = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
+
+void send_user_list(Exchange& x, UserList list) {
+  auto page = page_request(x);
   if (!page) return;
-  auto user = path_user(req, res);
+  auto user = path_user(x);
   if (!user) return;
-  auto users = (core().*list)(user->id, *page);
-  if (!users) return send_error(res, users.error());
-  send_page(req, res, json_list(users->items), users->next_max_id, page->limit);
+  auto users = (x.core.graph().*list)(user->id, *page);
+  if (!users) return send_error(x.res, users.error());
+  send_page(x, json_list(users->items), users->next);
 }
 
 }  // namespace
 
-void register_user_routes(httplib::Server& server, ServerState&) {
-  add_route(server, "GET", R"(/users/([^/]+))", "/users/{id}", [](const auto& req, auto& res) {
-    if (auto user = path_user(req, res)) send_json(res, 200, to_json(*user));
+void register_user_routes(httplib::Server& server, ServerState& state) {
+  add_route(server, state, {"GET", R"(/users/([^/]+))", "/users/{id}"}, [](Exchange& x) {
+    if (auto user = path_user(x)) send_json(x.res, 200, to_json(*user));
   });
 
-  add_route(server, "GET", R"(/users/([^/]+)/timeline)", "/users/{id}/timeline",
-            [](const auto& req, auto& res) {
-              auto page = page_request(req, res);
+  add_route(server, state,
+            {"GET", R"(/users/([^/]+)/timeline)", "/users/{id}/timeline", Access::login},
+            [](Exchange& x) {
+              auto page = page_request(x);
               if (!page) return;
-              auto reader = require_login(res);
-              if (!reader) return;
-              auto owner = path_user_or(*reader, req, res);
+              auto owner = path_user_or(x, x.caller());
               if (!owner) return;
-              if (owner->id != reader->id) {
-                send_error(res, 403, "forbidden", "only its owner may read a home timeline");
-                return;
-              }
-              auto timeline = core().home_timeline(reader->id, *page);
-              if (!timeline) return send_error(res, timeline.error());
-              send_page(req, res, json_array_of(timeline->items), timeline->next_max_id,
-                        page->limit);
+              auto timeline = x.core.timelines().home(owner->id, *page, x.caller().id);
+              if (!timeline) return send_error(x.res, timeline.error());
+              send_page(x, json_array_of(timeline->items), timeline->next);
             });
 
-  add_route(server, "GET", R"(/users/([^/]+)/tweets)", "/users/{id}/tweets",
-            [](const auto& req, auto& res) {
-              auto page = page_request(req, res);
+  add_route(server, state, {"GET", R"(/users/([^/]+)/tweets)", "/users/{id}/tweets"},
+            [](Exchange& x) {
+              auto page = page_request(x);
               if (!page) return;
-              auto owner = path_user(req, res);
+              auto owner = path_user(x);
               if (!owner) return;
-              auto viewer = request_context().user;
-              auto tweets = core().user_timeline(owner->id, *page, viewer ? viewer->id : 0);
-              if (!tweets) return send_error(res, tweets.error());
-              send_page(req, res, json_array_of(tweets->items), tweets->next_max_id, page->limit);
+              auto tweets = x.core.timelines().user(owner->id, *page, x.viewer());
+              if (!tweets) return send_error(x.res, tweets.error());
+              send_page(x, json_array_of(tweets->items), tweets->next);
             });
 
-  add_route(server, "GET", R"(/users/([^/]+)/followers)", "/users/{id}/followers",
-            [](const auto& req, auto& res) { send_user_list(req, res, &Core::followers); });
-  add_route(server, "GET", R"(/users/([^/]+)/following)", "/users/{id}/following",
-            [](const auto& req, auto& res) { send_user_list(req, res, &Core::following); });
+  add_route(server, state, {"GET", R"(/users/([^/]+)/followers)", "/users/{id}/followers"},
+            [](Exchange& x) { send_user_list(x, &Graph::followers); });
+  add_route(server, state, {"GET", R"(/users/([^/]+)/following)", "/users/{id}/following"},
+            [](Exchange& x) { send_user_list(x, &Graph::following); });
 
+  const char* follow = R"(/users/([^/]+)/follow)";
   for (const char* method : {"POST", "DELETE"}) {
-    add_route(server, method, R"(/users/([^/]+)/follow)", "/users/{id}/follow",
-              [follow = std::string(method) == "POST"](const auto& req, auto& res) {
-                auto actor = require_login(res);
-                if (!actor) return;
-                auto target = path_user(req, res);
+    add_route(server, state, {method, follow, "/users/{id}/follow", Access::login},
+              [following = std::string(method) == "POST"](Exchange& x) {
+                auto target = path_user(x);
                 if (!target) return;
-                auto done = follow ? core().follow(actor->id, target->id)
-                                   : core().unfollow(actor->id, target->id);
-                if (!done) return send_error(res, done.error());
-                auto fresh = core().user_by_id(target->id);
-                if (!fresh) return send_error(res, fresh.error());
-                send_json(res, 200, {{"following", follow}, {"user", to_json(*fresh)}});
+                auto& graph = x.core.graph();
+                auto done = following ? graph.follow(x.caller().id, target->id)
+                                      : graph.unfollow(x.caller().id, target->id);
+                if (!done) return send_error(x.res, done.error());
+                auto fresh = x.core.users().by_id(target->id);
+                if (!fresh) return send_error(x.res, fresh.error());
+                send_json(x.res, 200, {{"following", following}, {"user", to_json(*fresh)}});
               });
   }
 }

@@ -20,8 +20,6 @@ namespace {
 
 constexpr int k_default_threads = 16;
 
-RateRule rule(Core& core, const char* key) { return RateRule{core.setting_value(key), 300'000}; }
-
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so only
 /// the watcher below receives them.
 sigset_t block_stop_signals() {
@@ -35,9 +33,6 @@ sigset_t block_stop_signals() {
 
 }  // namespace
 
-ServerState::ServerState(const std::filesystem::path& db_path)
-    : limiter(system_clock()), worker(db_path, metrics) {}
-
 int serve(const ServeOptions& options) {
   auto level = spdlog::level::from_str(options.log_level);
   if (level == spdlog::level::off && options.log_level != "off") {
@@ -48,16 +43,10 @@ int serve(const ServeOptions& options) {
   // Logs go to stderr; stdout carries only the "listening on port N" line.
   if (!spdlog::get("chirp")) spdlog::set_default_logger(spdlog::stderr_color_mt("chirp"));
   spdlog::set_level(level);
-  set_database_path(options.db_path);
-  Core& main_core = core();
-  if (options.seed_demo && seed_demo(main_core)) {
+  ServerState state(options.db_path);
+  if (options.seed_demo && seed_demo(state.core())) {
     spdlog::info("seeded demo users alice, bob and carol (password '{}')", k_demo_password);
   }
-
-  ServerState state(options.db_path);
-  state.requests = rule(main_core, setting::rate_requests);
-  state.logins = rule(main_core, setting::rate_logins);
-  state.posts = rule(main_core, setting::rate_posts);
 
   sigset_t stop_signals = block_stop_signals();
   httplib::Server server;

@@ -1,24 +1,117 @@
 #pragma once
-// What the middleware and routes share for the life of one server.
+// What the middleware and routes share for the life of one server, passed to each
+// explicitly: the route table, the rate limiter and its live rules, metrics, the
+// fan-out worker, and each HTTP thread's Core and request context.
 
 #include "metrics.hpp"
+#include "rate_limit.hpp"
 #include "worker.hpp"
 
-#include <chirp/rate_limit.hpp>
+#include <chirp/core.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace chirp::server {
 
-struct ServerState {
-  explicit ServerState(const std::filesystem::path& db_path);
-  Metrics metrics;
-  RateLimiter limiter;
+/// Who may call a route.
+enum class Access {
+  open,   ///< anyone; a valid token, when sent, identifies the caller
+  login,  ///< a valid Bearer token (401 otherwise)
+};
+
+/// A rate limit a route adds to the per-address and per-user request limits.
+enum class RouteLimit {
+  none,
+  login,    ///< ratelimit.logins_per_5min, per client address
+  posting,  ///< ratelimit.posts_per_5min, per user: it creates a tweet
+};
+
+/// A route as registered: where it lives and what the middleware applies to it.
+struct RouteSpec {
+  const char* method;
+  const char* pattern;  ///< a regex over the path; groups are the {id}s
+  const char* label;    ///< the path with {id}s, for metrics ("/users/{id}/timeline")
+  Access access = Access::open;
+  RouteLimit limit = RouteLimit::none;
+};
+
+/// What the middleware learns about the request a thread is serving.
+struct RequestContext {
+  std::string request_id;
+  std::string route = "unmatched";  ///< metric label: "GET /users/{id}/timeline"
+  std::optional<User> user;         ///< from a valid Bearer token
+  std::int64_t start_ns = 0;
+  int refused_status = 0;  ///< set when the middleware refused a request with a body
+  bool closing = false;    ///< the response ends the connection
+};
+
+/// The rate-limit settings, read from the database (at most a second old).
+struct RateRules {
   RateRule requests;  ///< per user and per client address
   RateRule logins;    ///< per client address
   RateRule posts;     ///< per user
+};
+
+class ServerState {
+public:
+  explicit ServerState(std::filesystem::path db_path);
+
+  /// This thread's Core (one SQLite connection per HTTP thread), opened on first use;
+  /// its posts wake the fan-out worker.
+  Core& core();
+  /// The context of the request this thread is serving.
+  RequestContext& context();
+
+  /// The rate-limit rules as the settings have them now (re-read at most once a second,
+  /// so `chirp config set ratelimit...` applies to a running server).
+  RateRules rate_rules(Core& core);
+
+  /// Records ROUTE in the table (for labels of requests refused before routing).
+  void add_route(const RouteSpec& route);
+  /// The metric label of the route REQ would take ("unmatched" when none).
+  std::string route_label(const httplib::Request& req) const;
+
+  Metrics metrics;
+  RateLimiter limiter;
   FanoutWorker worker;
   std::atomic<std::uint64_t> next_request_id{1};
+
+private:
+  struct ThreadSlot {
+    std::unique_ptr<Core> core;
+    RequestContext context;
+  };
+  ThreadSlot& slot();
+
+  std::filesystem::path m_db_path;
+  std::mutex m_slots_mutex;
+  std::unordered_map<std::thread::id, std::unique_ptr<ThreadSlot>> m_slots;
+
+  std::mutex m_rules_mutex;
+  RateRules m_rules;
+  std::int64_t m_rules_read_ms = -1;
+
+  struct RouteEntry {
+    std::string method;
+    std::regex pattern;
+    std::string label;
+  };
+  std::vector<RouteEntry> m_routes;
 };
 
 }  // namespace chirp::server

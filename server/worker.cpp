@@ -48,7 +48,7 @@ void FanoutWorker::run() {
       m_pending = false;
     }
     try {
-      FanoutStats stats = core.drain_fanout(k_items_per_round, [&](Id, std::int64_t queued_at_ms) {
+      FanoutStats stats = core.fanout().drain(k_items_per_round, [&](Id, std::int64_t queued_at_ms) {
         m_metrics.observe_delivery_lag(
             static_cast<double>(core.clock().now_ms() - queued_at_ms) / 1000.0);
       });

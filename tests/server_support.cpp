@@ -86,7 +86,7 @@ ServerProcess::ServerProcess(fs::path db, Options options) : m_db(std::move(db))
     // Settings first, on the same database file the server will open.
     auto core = Core::open({.path = m_db});
     for (const auto& [key, value] : options.settings) {
-      auto done = core.set_setting(key, value);
+      auto done = core.settings().set(key, value);
       REQUIRE_MESSAGE(done.has_value(), key << ": " << (done ? "" : done.error().message));
     }
   }

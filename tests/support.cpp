@@ -54,20 +54,20 @@ TestDb::TestDb()
       core(Core::open({.path = dir / "chirp.db", .clock = clock})) {}
 
 Id TestDb::user(const std::string& handle) {
-  auto created = core.create_user({.handle = handle, .name = handle});
+  auto created = core.users().create({.handle = handle, .name = handle});
   REQUIRE_MESSAGE(created.has_value(), (created ? "" : created.error().message));
   return created->id;
 }
 
 Id TestDb::post(Id author, const std::string& text) {
   clock->advance_ms(1);
-  auto posted = core.post(author, {.text = text});
+  auto posted = core.tweets().post(author, {.text = text});
   REQUIRE_MESSAGE(posted.has_value(), (posted ? "" : posted.error().message));
   return posted->id;
 }
 
 void TestDb::set_setting(std::string_view key, std::string_view value) {
-  auto result = core.set_setting(key, value);
+  auto result = core.settings().set(key, value);
   REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
 }
 
@@ -76,7 +76,7 @@ void TestDb::set_setting(std::string_view key, std::int64_t value) {
 }
 
 std::vector<Id> TestDb::home_ids(Id user, PageRequest page) {
-  auto timeline = core.home_timeline(user, page);
+  auto timeline = core.timelines().home(user, page, user);
   REQUIRE_MESSAGE(timeline.has_value(), (timeline ? "" : timeline.error().message));
   std::vector<Id> ids;
   for (const auto& t : timeline->items) ids.push_back(t.id);

@@ -91,14 +91,14 @@ struct Sandbox {
   void users(std::initializer_list<std::string> handles) const {
     auto core = open_core(db());
     for (const auto& handle : handles) {
-      auto created = core.create_user({.handle = handle, .name = "Name " + handle});
+      auto created = core.users().create({.handle = handle, .name = "Name " + handle});
       REQUIRE(created.has_value());
     }
   }
 
   void follow(const std::string& follower, const std::string& followee) const {
     auto core = open_core(db());
-    REQUIRE(core.follow(core.find_user(follower)->id, core.find_user(followee)->id).has_value());
+    REQUIRE(core.graph().follow(core.users().find(follower)->id, core.users().find(followee)->id).has_value());
   }
 
   /// Posts TEXT as AS and returns the new id (stdout holds it alone).
@@ -275,8 +275,8 @@ TEST_CASE("cli: users") {
       CHECK(file_bytes(entry.path()).find(password) == std::string::npos);
     }
     auto core = open_core(box.db());
-    CHECK(core.check_password("bob", password).has_value());  // newline stripped
-    CHECK_FALSE(core.check_password("bob", password + "\n").has_value());
+    CHECK(core.auth().check_password("bob", password).has_value());  // newline stripped
+    CHECK_FALSE(core.auth().check_password("bob", password + "\n").has_value());
   }
 
   SUBCASE("a password breaking the rules creates no user") {
@@ -431,7 +431,7 @@ TEST_CASE("cli: follows and timelines") {
 
   SUBCASE("a followed user's tweet is in the timeline at once (the CLI drains)") {
     auto id = box.post("alice", "fresh");
-    CHECK(open_core(box.db()).fanout_queue_status().depth == 0);
+    CHECK(open_core(box.db()).fanout().queue_status().depth == 0);
     CHECK(box.timeline_ids("bob") == std::vector<std::string>{id});
     auto human = box.ok({"--as", "bob", "timeline"});
     CHECK(human.starts_with("@alice (Name alice) · "));
@@ -586,23 +586,23 @@ TEST_CASE("cli: worker") {
   chirp::Id bob = 0;
   {
     auto core = open_core(box.db());
-    alice = core.find_user("alice")->id;
-    bob = core.find_user("bob")->id;
+    alice = core.users().find("alice")->id;
+    bob = core.users().find("bob")->id;
   }
 
   SUBCASE("drains what another process queued") {
     chirp::Id posted = 0;
     {
       auto core = open_core(box.db());
-      posted = core.post(alice, {.text = "queued elsewhere"})->id;
-      REQUIRE(core.fanout_queue_status().depth == 1);
+      posted = core.tweets().post(alice, {.text = "queued elsewhere"})->id;
+      REQUIRE(core.fanout().queue_status().depth == 1);
     }
     auto r = box.run({"worker"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
     CHECK(std::regex_search(r.err, std::regex(R"(^fanned out 1 items, \d+ rows)")));
     auto core = open_core(box.db());
-    CHECK(core.fanout_queue_status().depth == 0);
+    CHECK(core.fanout().queue_status().depth == 0);
     CHECK(box.timeline_ids("bob") == std::vector<std::string>{std::to_string(posted)});
     CHECK(box.run({"worker"}).err == "fanned out 0 items, 0 rows\n");
   }
@@ -624,14 +624,14 @@ TEST_CASE("cli: worker") {
       ::_exit(127);
     }
     auto core = open_core(box.db());
-    auto posted = core.post(alice, {.text = "live"})->id;
+    auto posted = core.tweets().post(alice, {.text = "live"})->id;
     bool drained = false;
     for (int i = 0; i < 500 && !drained; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      drained = core.fanout_queue_status().depth == 0;
+      drained = core.fanout().queue_status().depth == 0;
     }
     CHECK(drained);
-    auto page = core.home_timeline(bob, {});
+    auto page = core.timelines().home(bob, {}, bob);
     REQUIRE(page.has_value());
     REQUIRE_FALSE(page->items.empty());
     CHECK(page->items.front().id == posted);
@@ -655,7 +655,7 @@ TEST_CASE("cli: passwords and tokens") {
   token.pop_back();
   {
     auto core = open_core(box.db());
-    auto who = core.authenticate(token);
+    auto who = core.auth().authenticate(token);
     REQUIRE(who.has_value());
     CHECK(who->handle == "alice");
   }
@@ -663,12 +663,12 @@ TEST_CASE("cli: passwords and tokens") {
   CHECK(changed.exit_code == 0);
   CHECK(changed.out.empty());
   auto core = open_core(box.db());
-  CHECK_FALSE(core.authenticate(token).has_value());
-  CHECK_FALSE(core.login("alice", "first passphrase").has_value());
-  CHECK(core.login("alice", "second passphrase").has_value());
+  CHECK_FALSE(core.auth().authenticate(token).has_value());
+  CHECK_FALSE(core.auth().login("alice", "first passphrase").has_value());
+  CHECK(core.auth().login("alice", "second passphrase").has_value());
 
   check_fails(box, {"user", "passwd", "alice"}, 1, "short\n");  // under 8 characters
-  CHECK(core.login("alice", "second passphrase").has_value());  // unchanged
+  CHECK(core.auth().login("alice", "second passphrase").has_value());  // unchanged
   check_fails(box, {"user", "passwd", "nobody"}, 1, "a fine passphrase\n");
   check_fails(box, {"user", "token", "nobody"}, 1);
   check_fails(box, {"user", "token"}, 2);

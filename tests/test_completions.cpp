@@ -108,7 +108,7 @@ struct HandlesDb {
     options.path = db;
     auto core = chirp::Core::open(std::move(options));
     for (const char* handle : {"alice", "albert", "bob"}) {
-      REQUIRE(core.create_user({.handle = handle}).has_value());
+      REQUIRE(core.users().create({.handle = handle}).has_value());
     }
   }
 };

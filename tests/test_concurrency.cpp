@@ -30,34 +30,34 @@ TEST_CASE("chirp::Core two connections") {
   auto one = chirp::Core::open({.path = path, .clock = clock});
   auto two = chirp::Core::open({.path = path, .clock = clock});
 
-  Id alice = must(one.create_user({.handle = "alice"})).id;
-  Id bob = must(two.create_user({.handle = "bob"})).id;
+  Id alice = must(one.users().create({.handle = "alice"})).id;
+  Id bob = must(two.users().create({.handle = "bob"})).id;
   CHECK(alice != bob);
-  CHECK(must(two.find_user("alice")).id == alice);
+  CHECK(must(two.users().find("alice")).id == alice);
 
   std::vector<Id> posted;
   for (int i = 0; i < 10; ++i) {
     auto& core = i % 2 == 0 ? one : two;
-    posted.push_back(must(core.post(alice, {.text = "t" + std::to_string(i)})).id);
+    posted.push_back(must(core.tweets().post(alice, {.text = "t" + std::to_string(i)})).id);
   }
   std::set<Id> unique(posted.begin(), posted.end());
   CHECK(unique.size() == posted.size());
 
-  must_ok(two.follow(bob, alice));
-  CHECK(one.is_following(bob, alice));
-  CHECK(must(one.user_by_id(alice)).followers_count == 1);
-  CHECK(must(one.user_by_id(alice)).tweets_count == 10);
+  must_ok(two.graph().follow(bob, alice));
+  CHECK(one.graph().is_following(bob, alice));
+  CHECK(must(one.users().by_id(alice)).followers_count == 1);
+  CHECK(must(one.users().by_id(alice)).tweets_count == 10);
 
-  must(one.like(bob, posted[0]));
-  must(two.like(bob, posted[0]));
-  CHECK(must(two.tweet(posted[0])).like_count == 1);
+  must(one.tweets().like(bob, posted[0]));
+  must(two.tweets().like(bob, posted[0]));
+  CHECK(must(two.tweets().get(posted[0])).like_count == 1);
 
-  auto settings = two.set_setting("fanout.celebrity_threshold", "3");
+  auto settings = two.settings().set("fanout.celebrity_threshold", "3");
   REQUIRE(settings.has_value());
-  CHECK(one.setting_value("fanout.celebrity_threshold") == 3);
+  CHECK(one.settings().value("fanout.celebrity_threshold") == 3);
 
   std::vector<Id> expected(posted.rbegin(), posted.rend());
-  auto home = must(two.home_timeline(bob, {.limit = 50}));
+  auto home = must(two.timelines().home(bob, {.limit = 50}, bob));
   std::vector<Id> ids;
   for (const auto& t : home.items) ids.push_back(t.id);
   CHECK(ids == expected);
@@ -76,12 +76,12 @@ TEST_CASE("chirp::Core threads") {
   {
     auto setup = chirp::Core::open({.path = path, .clock = clock});
     for (int i = 0; i < 2; ++i) {
-      authors.push_back(must(setup.create_user({.handle = "author" + std::to_string(i)})).id);
+      authors.push_back(must(setup.users().create({.handle = "author" + std::to_string(i)})).id);
     }
     for (int i = 0; i < 2 * k_fans_per_thread; ++i) {
-      fans.push_back(must(setup.create_user({.handle = "fan" + std::to_string(i)})).id);
+      fans.push_back(must(setup.users().create({.handle = "fan" + std::to_string(i)})).id);
     }
-    shared_tweet = must(setup.post(authors[0], {.text = "everyone likes this"})).id;
+    shared_tweet = must(setup.tweets().post(authors[0], {.text = "everyone likes this"})).id;
   }
 
   struct Outcome {
@@ -97,7 +97,7 @@ TEST_CASE("chirp::Core threads") {
       auto core = chirp::Core::open({.path = path, .clock = clock});
       Id author = authors[static_cast<std::size_t>(t)];
       for (int i = 0; i < k_posts; ++i) {
-        auto posted = core.post(author, {.text = "thread " + std::to_string(t) + " #" +
+        auto posted = core.tweets().post(author, {.text = "thread " + std::to_string(t) + " #" +
                                                  std::to_string(i)});
         if (!posted) {
           out.errors.push_back("post: " + posted.error().message);
@@ -107,17 +107,17 @@ TEST_CASE("chirp::Core threads") {
         if (i < k_fans_per_thread) {
           Id fan = fans[static_cast<std::size_t>(t * k_fans_per_thread + i)];
           for (Id followee : authors) {
-            auto followed = core.follow(fan, followee);
+            auto followed = core.graph().follow(fan, followee);
             if (!followed) out.errors.push_back("follow: " + followed.error().message);
           }
-          auto liked = core.like(fan, shared_tweet);
+          auto liked = core.tweets().like(fan, shared_tweet);
           if (!liked) out.errors.push_back("like: " + liked.error().message);
         }
-        if (i % 7 == 3) core.drain_fanout();
-        auto home = core.home_timeline(author, {.limit = 5});
+        if (i % 7 == 3) core.fanout().drain();
+        auto home = core.timelines().home(author, {.limit = 5}, author);
         if (!home) out.errors.push_back("home: " + home.error().message);
       }
-      core.drain_fanout();
+      core.fanout().drain();
     } catch (const std::exception& e) {
       out.errors.push_back(std::string("exception: ") + e.what());
     }
@@ -133,33 +133,33 @@ TEST_CASE("chirp::Core threads") {
   }
 
   auto core = chirp::Core::open({.path = path, .clock = clock});
-  core.drain_fanout();
-  CHECK(core.fanout_queue_status().depth == 0);
+  core.fanout().drain();
+  CHECK(core.fanout().queue_status().depth == 0);
 
   std::set<Id> all_ids{shared_tweet};
   for (const auto& out : outcomes) all_ids.insert(out.posted.begin(), out.posted.end());
   CHECK(all_ids.size() == static_cast<std::size_t>(2 * k_posts + 1));
 
-  CHECK(must(core.user_by_id(authors[0])).tweets_count == k_posts + 1);
-  CHECK(must(core.user_by_id(authors[1])).tweets_count == k_posts);
+  CHECK(must(core.users().by_id(authors[0])).tweets_count == k_posts + 1);
+  CHECK(must(core.users().by_id(authors[1])).tweets_count == k_posts);
   for (Id author : authors) {
-    CHECK(must(core.user_by_id(author)).followers_count == 2 * k_fans_per_thread);
+    CHECK(must(core.users().by_id(author)).followers_count == 2 * k_fans_per_thread);
   }
-  CHECK(must(core.tweet(shared_tweet)).like_count == 2 * k_fans_per_thread);
+  CHECK(must(core.tweets().get(shared_tweet)).like_count == 2 * k_fans_per_thread);
 
   std::vector<Id> expected(all_ids.rbegin(), all_ids.rend());
   for (Id fan : fans) {
     CAPTURE(fan);
-    auto user = must(core.user_by_id(fan));
+    auto user = must(core.users().by_id(fan));
     CHECK(user.following_count == 2);
     CHECK(user.likes_count == 1);
-    auto home = must(core.home_timeline(fan, {.limit = 200}));
+    auto home = must(core.timelines().home(fan, {.limit = 200}, fan));
     std::vector<Id> ids;
     for (const auto& t : home.items) ids.push_back(t.id);
     CHECK(ids == expected);
   }
   for (std::size_t t = 0; t < 2; ++t) {
-    auto timeline = must(core.user_timeline(authors[t], {.limit = 200}));
+    auto timeline = must(core.timelines().user(authors[t], {.limit = 200}));
     CHECK(timeline.items.size() == static_cast<std::size_t>(t == 0 ? k_posts + 1 : k_posts));
   }
 }

@@ -4,12 +4,14 @@
 #include "support.hpp"
 #include "unit_support.hpp"
 
+#include <chirp/bulk.hpp>
 #include <chirp/settings.hpp>
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,19 +48,19 @@ TEST_CASE("chirp::drain_fanout") {
   Id f2 = db.user("f2");
   Id f3 = db.user("f3");
   Id stranger = db.user("stranger");
-  for (Id f : {f1, f2, f3}) must_ok(db.core.follow(f, author));
+  for (Id f : {f1, f2, f3}) must_ok(db.core.graph().follow(f, author));
 
   SUBCASE("a normal author's tweet is pushed to each follower exactly once") {
-    CHECK(db.core.fanout_queue_status().depth == 0);
+    CHECK(db.core.fanout().queue_status().depth == 0);
     Id tweet = db.post(author, "hello followers");
-    CHECK(db.core.fanout_queue_status().depth == 1);
+    CHECK(db.core.fanout().queue_status().depth == 1);
 
-    auto stats = db.core.drain_fanout();
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 1);
     CHECK(stats.rows == 3);
     CHECK(stats.skipped_celebrity == 0);
-    CHECK(db.core.fanout_queue_status().depth == 0);
-    CHECK(db.core.fanout_queue_status().oldest_age_ms == 0);
+    CHECK(db.core.fanout().queue_status().depth == 0);
+    CHECK(db.core.fanout().queue_status().oldest_age_ms == 0);
 
     for (Id f : {f1, f2, f3}) {
       CAPTURE(f);
@@ -70,8 +72,8 @@ TEST_CASE("chirp::drain_fanout") {
 
   SUBCASE("draining again duplicates nothing") {
     Id tweet = db.post(author, "once");
-    db.core.drain_fanout();
-    auto again = db.core.drain_fanout();
+    db.core.fanout().drain();
+    auto again = db.core.fanout().drain();
     CHECK(again.items == 0);
     CHECK(again.rows == 0);
     CHECK(again.skipped_celebrity == 0);
@@ -80,13 +82,13 @@ TEST_CASE("chirp::drain_fanout") {
 
   SUBCASE("a later post fans out only itself") {
     Id first = db.post(author, "first");
-    auto one = db.core.drain_fanout();
+    auto one = db.core.fanout().drain();
     CHECK(one.items == 1);
     CHECK(one.rows == 3);
     Id second = db.post(author, "second");
     Id third = db.post(author, "third");
-    CHECK(db.core.fanout_queue_status().depth == 2);
-    auto two = db.core.drain_fanout();
+    CHECK(db.core.fanout().queue_status().depth == 2);
+    auto two = db.core.fanout().drain();
     CHECK(two.items == 2);
     CHECK(two.rows == 6);
     for (Id f : {f1, f2, f3}) {
@@ -97,14 +99,14 @@ TEST_CASE("chirp::drain_fanout") {
 
   SUBCASE("re-running a queue item (as after a crash) writes no duplicate") {
     Id tweet = db.post(author, "crash-safe");
-    db.core.drain_fanout();
+    db.core.fanout().drain();
     // Put the same item back in the queue, as if the worker died before removing it.
     chirp::test::sqlite3(db.dir / "chirp.db",
                          "INSERT INTO fanout_queue(tweet, author, created_at) VALUES(" +
                              std::to_string(tweet) + ", " + std::to_string(author) + ", " +
                              std::to_string(db.clock->now_ms()) + ")");
-    CHECK(db.core.fanout_queue_status().depth == 1);
-    auto stats = db.core.drain_fanout();
+    CHECK(db.core.fanout().queue_status().depth == 1);
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 1);
     CHECK(stats.rows == 0);
     for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == std::vector<Id>{tweet});
@@ -113,11 +115,11 @@ TEST_CASE("chirp::drain_fanout") {
   SUBCASE("max_items bounds one drain") {
     std::vector<Id> tweets;
     for (int i = 0; i < 5; ++i) tweets.push_back(db.post(author, "t" + std::to_string(i)));
-    auto some = db.core.drain_fanout(2);
+    auto some = db.core.fanout().drain(2);
     CHECK(some.items == 2);
     CHECK(some.rows == 6);
-    CHECK(db.core.fanout_queue_status().depth == 3);
-    auto rest = db.core.drain_fanout();
+    CHECK(db.core.fanout().queue_status().depth == 3);
+    auto rest = db.core.fanout().drain();
     CHECK(rest.items == 3);
     CHECK(rest.rows == 9);
     std::vector<Id> expected(tweets.rbegin(), tweets.rend());
@@ -129,10 +131,10 @@ TEST_CASE("chirp::drain_fanout") {
         std::to_string(std::max<std::int64_t>(1, chirp::find_setting_spec(
                                                      chirp::setting::fanout_batch)->min)));
     for (int i = 0; i < 7; ++i) db.post(author, "t" + std::to_string(i));
-    auto stats = db.core.drain_fanout();
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 7);
     CHECK(stats.rows == 21);
-    CHECK(db.core.fanout_queue_status().depth == 0);
+    CHECK(db.core.fanout().queue_status().depth == 0);
   }
 
   SUBCASE("queue age follows the clock") {
@@ -140,24 +142,24 @@ TEST_CASE("chirp::drain_fanout") {
     db.clock->advance_ms(1500);
     db.post(author, "new");
     db.clock->advance_ms(500);
-    auto status = db.core.fanout_queue_status();
+    auto status = db.core.fanout().queue_status();
     CHECK(status.depth == 2);
     CHECK(status.oldest_age_ms == 2001);  // db.post advances 1 ms before posting
   }
 
   SUBCASE("a tweet deleted before fan-out reaches nobody") {
     Id tweet = db.post(author, "oops");
-    must_ok(db.core.delete_tweet(author, tweet));
-    auto stats = db.core.drain_fanout();
+    must_ok(db.core.tweets().remove(author, tweet));
+    auto stats = db.core.fanout().drain();
     CHECK(stats.rows == 0);
-    CHECK(db.core.fanout_queue_status().depth == 0);
+    CHECK(db.core.fanout().queue_status().depth == 0);
     for (Id f : {f1, f2, f3}) CHECK(full_home(db, f).empty());
   }
 
   SUBCASE("a follower who followed before fan-out gets it once") {
     Id tweet = db.post(author, "before the follow");
-    must_ok(db.core.follow(stranger, author));  // back-fill brings it in already
-    auto stats = db.core.drain_fanout();
+    must_ok(db.core.graph().follow(stranger, author));  // back-fill brings it in already
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 1);
     CHECK(stats.rows == 3);  // the back-filled inbox row is not written again
     CHECK(full_home(db, stranger) == std::vector<Id>{tweet});
@@ -166,8 +168,8 @@ TEST_CASE("chirp::drain_fanout") {
 
   SUBCASE("a follower who unfollowed before fan-out does not get it") {
     Id tweet = db.post(author, "after unfollow");
-    must_ok(db.core.unfollow(f2, author));
-    auto stats = db.core.drain_fanout();
+    must_ok(db.core.graph().unfollow(f2, author));
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 1);
     CHECK(stats.rows == 2);
     CHECK(full_home(db, f1) == std::vector<Id>{tweet});
@@ -182,16 +184,16 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   std::vector<Id> fans;
   for (int i = 0; i < 4; ++i) {
     fans.push_back(db.user("fan" + std::to_string(i)));
-    must_ok(db.core.follow(fans.back(), celeb));
+    must_ok(db.core.graph().follow(fans.back(), celeb));
   }
   Id stranger = db.user("stranger");
-  must_ok(db.core.follow(fans[0], normal));
+  must_ok(db.core.graph().follow(fans[0], normal));
   db.set_setting(chirp::setting::celebrity_threshold, "2");  // celeb has 4 followers, normal 1
-  REQUIRE(db.core.setting_value(chirp::setting::celebrity_threshold) == 2);
+  REQUIRE(db.core.settings().value(chirp::setting::celebrity_threshold) == 2);
 
   SUBCASE("a celebrity's tweet is not pushed but every follower still sees it once") {
     Id tweet = db.post(celeb, "to the masses");
-    auto stats = db.core.drain_fanout();
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 1);
     CHECK(stats.rows == 0);
     CHECK(stats.skipped_celebrity == 1);
@@ -209,7 +211,7 @@ TEST_CASE("chirp::drain_fanout celebrity") {
     Id c2 = db.post(celeb, "c2");
     Id own = db.post(fans[0], "own");
     Id n2 = db.post(normal, "n2");
-    auto stats = db.core.drain_fanout();
+    auto stats = db.core.fanout().drain();
     CHECK(stats.items == 5);
     CHECK(stats.skipped_celebrity == 2);
     CHECK(stats.rows == 2);  // n1 and n2 to fans[0]; own tweets are not pushed
@@ -220,11 +222,11 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   SUBCASE("an author who became a celebrity is neither lost nor duplicated") {
     db.set_setting(chirp::setting::celebrity_threshold, "5000");
     Id pushed = db.post(celeb, "pushed");
-    auto first = db.core.drain_fanout();
+    auto first = db.core.fanout().drain();
     CHECK(first.rows == 4);
     db.set_setting(chirp::setting::celebrity_threshold, "2");
     Id pulled = db.post(celeb, "pulled");
-    auto second = db.core.drain_fanout();
+    auto second = db.core.fanout().drain();
     CHECK(second.rows == 0);
     CHECK(second.skipped_celebrity == 1);
     for (Id f : fans) {
@@ -236,17 +238,17 @@ TEST_CASE("chirp::drain_fanout celebrity") {
 
   SUBCASE("unfollowing a celebrity removes the pulled tweets") {
     Id tweet = db.post(celeb, "bye");
-    db.core.drain_fanout();
-    must_ok(db.core.unfollow(fans[1], celeb));  // 3 followers left: still a celebrity
+    db.core.fanout().drain();
+    must_ok(db.core.graph().unfollow(fans[1], celeb));  // 3 followers left: still a celebrity
     CHECK(full_home(db, fans[1]).empty());
     CHECK(full_home(db, fans[2]) == std::vector<Id>{tweet});
   }
 
   SUBCASE("a celebrity who loses followers keeps the tweets that were not pushed") {
     Id tweet = db.post(celeb, "while famous");
-    CHECK(db.core.drain_fanout().skipped_celebrity == 1);
-    must_ok(db.core.unfollow(fans[2], celeb));
-    must_ok(db.core.unfollow(fans[3], celeb));  // 2 followers: no longer a celebrity
+    CHECK(db.core.fanout().drain().skipped_celebrity == 1);
+    must_ok(db.core.graph().unfollow(fans[2], celeb));
+    must_ok(db.core.graph().unfollow(fans[3], celeb));  // 2 followers: no longer a celebrity
     CHECK(full_home(db, fans[0]) == std::vector<Id>{tweet});
     CHECK(full_home(db, fans[1]) == std::vector<Id>{tweet});
     CHECK(full_home(db, fans[2]).empty());
@@ -254,10 +256,10 @@ TEST_CASE("chirp::drain_fanout celebrity") {
 
   SUBCASE("raising the threshold later loses no tweet that was not pushed") {
     Id pulled = db.post(celeb, "pulled");
-    CHECK(db.core.drain_fanout().skipped_celebrity == 1);
+    CHECK(db.core.fanout().drain().skipped_celebrity == 1);
     db.set_setting(chirp::setting::celebrity_threshold, "5000");
     Id pushed = db.post(celeb, "pushed");
-    CHECK(db.core.drain_fanout().rows == 4);
+    CHECK(db.core.fanout().drain().rows == 4);
     for (Id f : fans) {
       CAPTURE(f);
       CHECK(full_home(db, f) == std::vector<Id>{pushed, pulled});
@@ -266,8 +268,8 @@ TEST_CASE("chirp::drain_fanout celebrity") {
 
   SUBCASE("draining twice duplicates nothing") {
     Id tweet = db.post(celeb, "twice");
-    db.core.drain_fanout();
-    auto again = db.core.drain_fanout();
+    db.core.fanout().drain();
+    auto again = db.core.fanout().drain();
     CHECK(again.items == 0);
     CHECK(again.skipped_celebrity == 0);
     for (Id f : fans) CHECK(occurrences(full_home(db, f), tweet) == 1u);
@@ -279,17 +281,17 @@ TEST_CASE("chirp::drain_fanout inactive followers") {
   Id author = db.user("author");
   Id sleeper = db.user("sleeper");
   Id active = db.user("active");
-  must_ok(db.core.follow(sleeper, author));
-  must_ok(db.core.follow(active, author));
+  must_ok(db.core.graph().follow(sleeper, author));
+  must_ok(db.core.graph().follow(active, author));
   db.set_setting(chirp::setting::inactive_days, "1");
   Id before = db.post(author, "before the nap");
-  CHECK(db.core.drain_fanout().rows == 2);
+  CHECK(db.core.fanout().drain().rows == 2);
 
   db.clock->advance_ms(2 * k_day_ms);
   CHECK(db.home_ids(active) == std::vector<Id>{before});  // active is seen now
 
   Id during = db.post(author, "while asleep");
-  auto stats = db.core.drain_fanout();
+  auto stats = db.core.fanout().drain();
   CHECK(stats.items == 1);
   CHECK(stats.rows == 1);  // only the active follower is pushed
   CHECK(db.home_ids(active) == std::vector<Id>{during, before});
@@ -298,7 +300,7 @@ TEST_CASE("chirp::drain_fanout inactive followers") {
     CHECK(db.home_ids(sleeper) == std::vector<Id>{during, before});
     // ...and is pushed to again from now on.
     Id after = db.post(author, "good morning");
-    auto next = db.core.drain_fanout();
+    auto next = db.core.fanout().drain();
     CHECK(next.rows == 2);
     CHECK(db.home_ids(sleeper) == std::vector<Id>{after, during, before});
     CHECK(db.home_ids(sleeper, {.limit = 1, .max_id = after}) == std::vector<Id>{during});
@@ -317,10 +319,62 @@ TEST_CASE("chirp::drain_fanout inactive followers") {
   SUBCASE("many missed tweets are all there when the sleeper returns") {
     std::vector<Id> missed{before, during};
     for (int i = 0; i < 30; ++i) missed.push_back(db.post(author, "m" + std::to_string(i)));
-    db.core.drain_fanout();
+    db.core.fanout().drain();
     std::reverse(missed.begin(), missed.end());
     auto home = db.home_ids(sleeper, {.limit = 200});
     CHECK(home == missed);
     CHECK(all_unique(home));
   }
+}
+
+TEST_CASE("chirp::Core work_queued") {
+  // Core, not the front ends, knows which writes queue fan-out: it says so through the
+  // notifier, after the write committed, exactly for those writes.
+  chirp::test::TempDir dir;
+  int notified = 0;
+  std::int64_t depth_when_notified = -1;
+  std::optional<chirp::Core> core;
+  core.emplace(chirp::Core::open({.path = dir / "chirp.db", .work_queued = [&] {
+    ++notified;
+    // Committed: another connection sees the queued row already.
+    auto other = chirp::Core::open({.path = dir / "chirp.db"});
+    depth_when_notified = other.fanout().queue_status().depth;
+  }}));
+  Id alice = must(core->users().create({.handle = "alice"})).id;
+  Id bob = must(core->users().create({.handle = "bob"})).id;
+  CHECK(notified == 0);
+
+  Id tweet = must(core->tweets().post(alice, {.text = "queued"})).id;
+  CHECK(notified == 1);
+  CHECK(depth_when_notified == 1);
+  must(core->tweets().post(bob, {.text = "a reply", .reply_to = tweet}));
+  CHECK(notified == 2);
+  Id retweet = must(core->tweets().retweet(bob, tweet)).id;
+  CHECK(notified == 3);
+  // The same retweet again queues nothing.
+  CHECK(must(core->tweets().retweet(bob, tweet)).id == retweet);
+  CHECK(notified == 3);
+
+  // Writes that change inboxes in their own transaction queue nothing.
+  must_ok(core->graph().follow(bob, alice));
+  must(core->tweets().like(bob, tweet));
+  must_ok(core->tweets().unretweet(bob, tweet));
+  must_ok(core->tweets().remove(alice, tweet));
+  CHECK(notified == 3);
+  // Nor do refused writes.
+  chirp::test::check_error(core->tweets().post(alice, {.text = std::string(300, 'x')}),
+                           Code::invalid);
+  chirp::test::check_error(core->tweets().post(alice, {.text = "to nothing", .reply_to = 12345}),
+                           Code::not_found);
+  CHECK(notified == 3);
+
+  chirp::BulkData data;
+  data.users.push_back({.handle = "carol"});
+  data.tweets.push_back({.author = 0, .text = "bulk", .created_at_ms = core->clock().now_ms()});
+  must(core->bulk().import(data));
+  CHECK(notified == 4);
+  data = {};
+  data.users.push_back({.handle = "dave"});
+  must(core->bulk().import(data));  // no tweets: nothing to fan out
+  CHECK(notified == 4);
 }

@@ -52,10 +52,10 @@ void check_ids_are_strings(const nlohmann::json& value, const std::string& where
 
 TEST_CASE("chirp::to_json(User)") {
   TestDb db;
-  auto user = must(db.core.create_user({.handle = "Alice", .name = "Alice A.", .bio = "hi"}));
+  auto user = must(db.core.users().create({.handle = "Alice", .name = "Alice A.", .bio = "hi"}));
   Id bob = db.user("bob");
-  REQUIRE(db.core.follow(bob, user.id).has_value());
-  user = must(db.core.user_by_id(user.id));
+  REQUIRE(db.core.graph().follow(bob, user.id).has_value());
+  user = must(db.core.users().by_id(user.id));
 
   auto j = chirp::to_json(user);
   check_ids_are_strings(j);
@@ -77,11 +77,11 @@ TEST_CASE("chirp::to_json(Tweet)") {
   Id alice = db.user("alice");
   Id bob = db.user("bob");
   db.clock->advance_ms(1234);
-  auto tweet = must(db.core.post(alice, {.text = "hello \"json\" \xF0\x9F\x90\xA6",
+  auto tweet = must(db.core.tweets().post(alice, {.text = "hello \"json\" \xF0\x9F\x90\xA6",
                                          .media_urls = {"https://example.com/a.png"}}));
 
   SUBCASE("a plain tweet") {
-    auto j = chirp::to_json(must(db.core.tweet(tweet.id)));
+    auto j = chirp::to_json(must(db.core.tweets().get(tweet.id)));
     check_ids_are_strings(j);
     CHECK(j.at("id") == std::to_string(tweet.id));
     CHECK(j.at("author").at("id") == std::to_string(alice));
@@ -106,14 +106,14 @@ TEST_CASE("chirp::to_json(Tweet)") {
   }
 
   SUBCASE("a reply names its parent") {
-    auto reply = must(db.core.post(bob, {.text = "re", .reply_to = tweet.id}));
+    auto reply = must(db.core.tweets().post(bob, {.text = "re", .reply_to = tweet.id}));
     auto j = chirp::to_json(reply);
     check_ids_are_strings(j);
     CHECK(j.at("reply_to") == std::to_string(tweet.id));
   }
 
   SUBCASE("a retweet embeds its original") {
-    auto rt = must(db.core.retweet(bob, tweet.id));
+    auto rt = must(db.core.tweets().retweet(bob, tweet.id));
     auto j = chirp::to_json(rt);
     check_ids_are_strings(j);
     CHECK(j.at("id") == std::to_string(rt.id));
@@ -128,8 +128,8 @@ TEST_CASE("chirp::to_json(Tweet)") {
   }
 
   SUBCASE("viewer flags") {
-    REQUIRE(db.core.like(bob, tweet.id).has_value());
-    auto j = chirp::to_json(must(db.core.tweet(tweet.id, bob)));
+    REQUIRE(db.core.tweets().like(bob, tweet.id).has_value());
+    auto j = chirp::to_json(must(db.core.tweets().get(tweet.id, bob)));
     CHECK(j.at("liked") == true);
     CHECK(j.at("retweeted") == false);
     CHECK(j.at("like_count") == 1);
@@ -140,8 +140,8 @@ TEST_CASE("chirp::to_json(Thread)") {
   TestDb db;
   Id alice = db.user("alice");
   Id root = db.post(alice, "root");
-  auto reply = must(db.core.post(alice, {.text = "re", .reply_to = root}));
-  auto j = chirp::to_json(must(db.core.thread(reply.id)));
+  auto reply = must(db.core.tweets().post(alice, {.text = "re", .reply_to = root}));
+  auto j = chirp::to_json(must(db.core.tweets().thread(reply.id)));
   check_ids_are_strings(j);
   REQUIRE(j.at("ancestors").is_array());
   REQUIRE(j.at("ancestors").size() == 1u);
@@ -153,7 +153,7 @@ TEST_CASE("chirp::to_json(Thread)") {
 
 TEST_CASE("chirp::to_json(Setting)") {
   TestDb db;
-  auto setting = must(db.core.set_setting(chirp::setting::inbox_cap, "100"));
+  auto setting = must(db.core.settings().set(chirp::setting::inbox_cap, "100"));
   auto j = chirp::to_json(setting);
   CHECK(j.at("key") == chirp::setting::inbox_cap);
   CHECK(j.at("value") == 100);

@@ -34,6 +34,9 @@ TEST_CASE("chirp::Core::open") {
                                 "name IN ('users','tweets','follows','likes','timeline',"
                                 "'fanout_queue','settings')");
     CHECK(tables == "7");
+    // No column is named `user` (a reserved word in PostgreSQL).
+    CHECK(sqlite3(path, "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) c "
+                        "WHERE m.type = 'table' AND c.name = 'user'") == "0");
   }
 
   SUBCASE("a database from an older chirp is brought forward with its data") {
@@ -51,16 +54,44 @@ TEST_CASE("chirp::Core::open") {
     CHECK(sqlite3(path, authored_rows) == "1");  // posted (003 logs that already)
     {
       auto core = open(path);
-      auto tweet = core.tweet(70);
+      auto tweet = core.tweets().get(70);
       REQUIRE(tweet.has_value());
       CHECK(tweet->text == "from before");
       CHECK(tweet->author.handle == "old");
-      REQUIRE(core.delete_tweet(7, 70).has_value());
+      REQUIRE(core.tweets().remove(7, 70).has_value());
     }
     CHECK(sqlite3(path, "PRAGMA user_version") == std::to_string(chirp::Core::schema_version()));
     // The deletion names its author in the change log (sql/004), so caches of the
     // author's newest tweets drop it.
     CHECK(sqlite3(path, authored_rows) == "2");
+  }
+
+  SUBCASE("a version-4 database keeps its likes and inboxes under the renamed columns") {
+    for (const char* file :
+         {"001_init.sql", "002_celebrities.sql", "003_cache_changes.sql", "004_cache_deletions.sql"}) {
+      std::string sql_path = std::string(CHIRP_SOURCE_DIR) + "/sql/" + file;
+      REQUIRE(std::system(("sqlite3 '" + path.string() + "' < '" + sql_path + "'").c_str()) == 0);
+    }
+    sqlite3(path, "PRAGMA user_version = 4; "
+                  "INSERT INTO users(id, handle, created_at, last_seen_at) VALUES (7, 'author', 1, 1), "
+                  "  (8, 'reader', 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000); "
+                  "INSERT INTO tweets(id, author, text, created_at, like_count) "
+                  "  VALUES (70, 7, 'liked and pushed', 1, 1); "
+                  "INSERT INTO likes(user, tweet, created_at) VALUES (8, 70, 1); "
+                  "INSERT INTO timeline(user, tweet) VALUES (8, 70);");
+    {
+      auto core = open(path);
+      auto tweet = core.tweets().get(70, 8);
+      REQUIRE(tweet.has_value());
+      CHECK(tweet->liked);
+      auto home = core.timelines().home(8, {}, 8);
+      REQUIRE(home.has_value());
+      REQUIRE(home->items.size() == 1);
+      CHECK(home->items[0].id == 70);
+      CHECK(core.tweets().unlike(8, 70)->like_count == 0);
+    }
+    CHECK(sqlite3(path, "SELECT count(*) FROM likes") == "0");
+    CHECK(sqlite3(path, "SELECT reader || ',' || tweet FROM timeline") == "8,70");
   }
 
   SUBCASE("missing parent folders are created") {
@@ -73,18 +104,18 @@ TEST_CASE("chirp::Core::open") {
     chirp::Id alice = 0;
     {
       auto core = open(path);
-      auto user = core.create_user({.handle = "alice"});
+      auto user = core.users().create({.handle = "alice"});
       REQUIRE(user.has_value());
       alice = user->id;
-      REQUIRE(core.post(alice, {.text = "persisted"}).has_value());
+      REQUIRE(core.tweets().post(alice, {.text = "persisted"}).has_value());
     }
     {
       auto core = open(path);
-      auto found = core.find_user("alice");
+      auto found = core.users().find("alice");
       REQUIRE(found.has_value());
       CHECK(found->id == alice);
       CHECK(found->tweets_count == 1);
-      auto tweets = core.user_timeline(alice, {.limit = 20});
+      auto tweets = core.timelines().user(alice, {.limit = 20});
       REQUIRE(tweets.has_value());
       REQUIRE(tweets->items.size() == 1u);
       CHECK(tweets->items[0].text == "persisted");
@@ -121,15 +152,15 @@ TEST_CASE("chirp::Core::open") {
 
   SUBCASE("an in-memory database works") {
     auto core = chirp::Core::open({.path = ":memory:"});
-    auto user = core.create_user({.handle = "alice"});
+    auto user = core.users().create({.handle = "alice"});
     REQUIRE(user.has_value());
-    CHECK(core.find_user("alice").has_value());
+    CHECK(core.users().find("alice").has_value());
   }
 
   SUBCASE("Core can be moved") {
     auto core = open(path);
-    REQUIRE(core.create_user({.handle = "alice"}).has_value());
+    REQUIRE(core.users().create({.handle = "alice"}).has_value());
     chirp::Core moved = std::move(core);
-    CHECK(moved.find_user("alice").has_value());
+    CHECK(moved.users().find("alice").has_value());
   }
 }

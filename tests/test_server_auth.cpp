@@ -262,9 +262,9 @@ TEST_CASE("server: logout and a password change revoke earlier tokens") {
   // No HTTP endpoint changes a password: the core API does, on the same database.
   {
     auto core = chirp::Core::open({.path = db});
-    auto user = core.find_user("alice");
+    auto user = core.users().find("alice");
     REQUIRE(user.has_value());
-    REQUIRE(core.set_password(user->id, "a new password").has_value());
+    REQUIRE(core.users().set_password(user->id, "a new password").has_value());
   }
   CHECK(post_json(client, "/tweets", {{"text", "stale"}}, third).status == 401);
   CHECK(post_json(client, "/login", {{"username", "alice"}, {"password", k_test_password}})

@@ -254,6 +254,35 @@ TEST_CASE("server: login rate limit per address") {
   CHECK(metric_value(metrics.body, R"(chirp_rate_limited_total{bucket="login"})") == 1.0);
 }
 
+TEST_CASE("server: rate-limit settings apply to a running server") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db", {.settings = {{"ratelimit.posts_per_5min", "1"},
+                                                       {"ratelimit.requests_per_5min", "1000"}}});
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+  CHECK(post_json(client, "/tweets", {{"text", "the one allowed"}}, alice.token).status == 201);
+  CHECK(post_json(client, "/tweets", {{"text", "refused"}}, alice.token).status == 429);
+
+  // Raised from another process while the server runs: applies within about a second.
+  auto set = run_chirp({"--db", server.db().string(), "config", "set", "ratelimit.posts_per_5min", "100"});
+  REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+  int status = 0;
+  CHECK(eventually([&] {
+    status = post_json(client, "/tweets", {{"text", "allowed again"}}, alice.token).status;
+    return status == 201;
+  }, std::chrono::seconds(5)));
+  auto r = post_json(client, "/tweets", {{"text", "and under the new limit"}}, alice.token);
+  CHECK(r.status == 201);
+  CHECK(r.header("RateLimit-Limit") == "100");
+
+  // A lowered limit applies too: the address bucket refuses within a second or so.
+  set = run_chirp({"--db", server.db().string(), "config", "set", "ratelimit.requests_per_5min", "2"});
+  REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+  CHECK(eventually([&] { return get(client, "/users/alice").status == 429; },
+                   std::chrono::seconds(5)));
+}
+
 TEST_CASE("server: post rate limit per user") {
   TempDir dir;
   ServerProcess server(dir / "chirp.db", {.settings = {{"ratelimit.posts_per_5min", "3"},

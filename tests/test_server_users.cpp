@@ -168,6 +168,13 @@ TEST_CASE("server: list paging with cursors and Link headers") {
     // since_id: only newer ones.
     r = get(client, path + "?since_id=" + posted[3], alice.token);
     CHECK(page_ids(r) == std::vector<std::string>(newest_first.begin(), newest_first.begin() + 3));
+    // Paging to the end keeps since_id: the Link carries both bounds, and the walk
+    // never reaches the tweets at or below since_id.
+    r = get(client, path + "?limit=2&since_id=" + posted[1], alice.token);
+    CHECK(r.header("Link") == "<" + path + "?limit=2&max_id=" + r.json()["next_cursor"].get<std::string>() +
+                                  "&since_id=" + posted[1] + ">; rel=\"next\"");
+    CHECK(all_ids(client, path + "?limit=2&since_id=" + posted[1], alice.token) ==
+          std::vector<std::string>(newest_first.begin(), newest_first.begin() + 5));
     // Past the end.
     r = get(client, path + "?max_id=" + posted[0], alice.token);
     CHECK(r.status == 200);

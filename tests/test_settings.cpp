@@ -55,7 +55,7 @@ TEST_CASE("chirp::settings") {
   TestDb db;
 
   SUBCASE("a fresh database lists every setting at its default") {
-    auto all = db.core.settings();
+    auto all = db.core.settings().list();
     CHECK(all.size() == chirp::setting_specs().size());
     const auto* celebrity = find(all, chirp::setting::celebrity_threshold);
     REQUIRE(celebrity != nullptr);
@@ -67,39 +67,39 @@ TEST_CASE("chirp::settings") {
     REQUIRE(cap != nullptr);
     CHECK(cap->value == 800);
     CHECK(cap->is_default);
-    CHECK(db.core.setting_value(chirp::setting::celebrity_threshold) == 5000);
-    CHECK(db.core.setting_value(chirp::setting::inbox_cap) == 800);
-    auto one = db.core.setting(chirp::setting::inbox_cap);
+    CHECK(db.core.settings().value(chirp::setting::celebrity_threshold) == 5000);
+    CHECK(db.core.settings().value(chirp::setting::inbox_cap) == 800);
+    auto one = db.core.settings().get(chirp::setting::inbox_cap);
     REQUIRE(one.has_value());
     CHECK(one->value == 800);
     CHECK(one->is_default);
   }
 
   SUBCASE("set_setting stores a value in range") {
-    auto set = db.core.set_setting(chirp::setting::celebrity_threshold, "2");
+    auto set = db.core.settings().set(chirp::setting::celebrity_threshold, "2");
     REQUIRE(set.has_value());
     CHECK(set->key == chirp::setting::celebrity_threshold);
     CHECK(set->value == 2);
     CHECK_FALSE(set->is_default);
-    CHECK(db.core.setting_value(chirp::setting::celebrity_threshold) == 2);
-    auto all = db.core.settings();
+    CHECK(db.core.settings().value(chirp::setting::celebrity_threshold) == 2);
+    auto all = db.core.settings().list();
     auto listed = find(all, chirp::setting::celebrity_threshold);
     REQUIRE(listed != nullptr);
     CHECK(listed->value == 2);
     CHECK_FALSE(listed->is_default);
     // the other settings are untouched
-    CHECK(db.core.setting_value(chirp::setting::inbox_cap) == 800);
+    CHECK(db.core.settings().value(chirp::setting::inbox_cap) == 800);
   }
 
   SUBCASE("the bounds of the range are accepted") {
     for (const auto& spec : chirp::setting_specs()) {
       CAPTURE(spec.key);
-      auto low = db.core.set_setting(spec.key, std::to_string(spec.min));
+      auto low = db.core.settings().set(spec.key, std::to_string(spec.min));
       REQUIRE(low.has_value());
       CHECK(low->value == spec.min);
-      auto high = db.core.set_setting(spec.key, std::to_string(spec.max));
+      auto high = db.core.settings().set(spec.key, std::to_string(spec.max));
       REQUIRE(high.has_value());
-      CHECK(db.core.setting_value(spec.key) == spec.max);
+      CHECK(db.core.settings().value(spec.key) == spec.max);
     }
   }
 
@@ -112,28 +112,28 @@ TEST_CASE("chirp::settings") {
       if (spec.max < INT64_MAX) bad.push_back(std::to_string(spec.max + 1));
       for (const auto& value : bad) {
         CAPTURE(value);
-        auto refused = db.core.set_setting(spec.key, value);
+        auto refused = db.core.settings().set(spec.key, value);
         REQUIRE_FALSE(refused.has_value());
         CHECK(refused.error().code == Code::invalid);
         CHECK_FALSE(refused.error().message.empty());
       }
-      CHECK(db.core.setting_value(spec.key) == spec.default_value);
+      CHECK(db.core.settings().value(spec.key) == spec.default_value);
     }
   }
 
   SUBCASE("the message gives the range") {
     const auto* spec = chirp::find_setting_spec(chirp::setting::node_id);
-    auto refused = db.core.set_setting(chirp::setting::node_id, "1024");
+    auto refused = db.core.settings().set(chirp::setting::node_id, "1024");
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().message.find(std::to_string(spec->max)) != std::string::npos);
   }
 
   SUBCASE("unknown keys are invalid") {
-    auto refused = db.core.set_setting("no.such.setting", "1");
+    auto refused = db.core.settings().set("no.such.setting", "1");
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == Code::invalid);
-    CHECK(db.core.settings().size() == chirp::setting_specs().size());
-    CHECK_FALSE(db.core.setting("no.such.setting").has_value());
+    CHECK(db.core.settings().list().size() == chirp::setting_specs().size());
+    CHECK_FALSE(db.core.settings().get("no.such.setting").has_value());
   }
 }
 
@@ -146,18 +146,18 @@ TEST_CASE("chirp::settings persist") {
   REQUIRE(cap_value != cap_spec->default_value);
   {
     auto core = chirp::Core::open({.path = path});
-    REQUIRE(core.set_setting(chirp::setting::inbox_cap, std::to_string(cap_value)).has_value());
-    REQUIRE(core.set_setting(chirp::setting::celebrity_threshold, "7").has_value());
+    REQUIRE(core.settings().set(chirp::setting::inbox_cap, std::to_string(cap_value)).has_value());
+    REQUIRE(core.settings().set(chirp::setting::celebrity_threshold, "7").has_value());
     // A second connection to the same file sees the change at once.
     auto other = chirp::Core::open({.path = path});
-    CHECK(other.setting_value(chirp::setting::inbox_cap) == cap_value);
+    CHECK(other.settings().value(chirp::setting::inbox_cap) == cap_value);
   }
   auto reopened = chirp::Core::open({.path = path});
-  CHECK(reopened.setting_value(chirp::setting::inbox_cap) == cap_value);
-  CHECK(reopened.setting_value(chirp::setting::celebrity_threshold) == 7);
-  auto cap = reopened.setting(chirp::setting::inbox_cap);
+  CHECK(reopened.settings().value(chirp::setting::inbox_cap) == cap_value);
+  CHECK(reopened.settings().value(chirp::setting::celebrity_threshold) == 7);
+  auto cap = reopened.settings().get(chirp::setting::inbox_cap);
   REQUIRE(cap.has_value());
   CHECK_FALSE(cap->is_default);
-  CHECK(reopened.setting_value(chirp::setting::inactive_days) ==
+  CHECK(reopened.settings().value(chirp::setting::inactive_days) ==
         chirp::find_setting_spec(chirp::setting::inactive_days)->default_value);
 }

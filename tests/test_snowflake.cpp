@@ -119,11 +119,11 @@ TEST_CASE("chirp::Core ids") {
 
   SUBCASE("tweet ids encode their creation time and increase") {
     Id alice = db.user("alice");
-    auto first = db.core.post(alice, {.text = "one"});
+    auto first = db.core.tweets().post(alice, {.text = "one"});
     REQUIRE(first.has_value());
     CHECK(first->created_at_ms == k_test_epoch_ms);
     CHECK(chirp::snowflake_time_ms(first->id) == k_test_epoch_ms);
-    auto second = db.core.post(alice, {.text = "two"});  // same millisecond
+    auto second = db.core.tweets().post(alice, {.text = "two"});  // same millisecond
     REQUIRE(second.has_value());
     CHECK(second->id > first->id);
   }
@@ -137,7 +137,7 @@ TEST_CASE("chirp::Core ids") {
   }
 
   SUBCASE("ids carry the configured node id") {
-    REQUIRE(db.core.set_setting(chirp::setting::node_id, "37").has_value());
+    REQUIRE(db.core.settings().set(chirp::setting::node_id, "37").has_value());
     Id alice = db.user("alice");
     Id tweet = db.post(alice, "hello");
     CHECK(chirp::snowflake_node(tweet) == 37);

@@ -55,7 +55,7 @@ TEST_CASE("chirp::create_user") {
   TestDb db;
 
   SUBCASE("returns the stored user with zero counters") {
-    auto user = db.core.create_user({.handle = "Alice_1", .name = " Alice ", .bio = "hi"});
+    auto user = db.core.users().create({.handle = "Alice_1", .name = " Alice ", .bio = "hi"});
     REQUIRE(user.has_value());
     CHECK(user->id > 0);
     CHECK(user->handle == "Alice_1");
@@ -66,7 +66,7 @@ TEST_CASE("chirp::create_user") {
     CHECK(user->following_count == 0);
     CHECK(user->tweets_count == 0);
     CHECK(user->likes_count == 0);
-    auto again = db.core.user_by_id(user->id);
+    auto again = db.core.users().by_id(user->id);
     REQUIRE(again.has_value());
     CHECK(again->handle == "Alice_1");
     CHECK(again->name == "Alice");
@@ -74,15 +74,15 @@ TEST_CASE("chirp::create_user") {
   }
 
   SUBCASE("handles are unique regardless of case") {
-    REQUIRE(db.core.create_user({.handle = "alice"}).has_value());
+    REQUIRE(db.core.users().create({.handle = "alice"}).has_value());
     for (std::string handle : {"alice", "ALICE", "Alice"}) {
       CAPTURE(handle);
-      auto clash = db.core.create_user({.handle = handle});
+      auto clash = db.core.users().create({.handle = handle});
       REQUIRE_FALSE(clash.has_value());
       CHECK(clash.error().code == Code::conflict);
       CHECK_FALSE(clash.error().message.empty());
     }
-    auto all = db.core.list_users({.limit = 200});
+    auto all = db.core.users().list({.limit = 200});
     REQUIRE(all.has_value());
     CHECK(all->items.size() == 1u);
   }
@@ -90,24 +90,24 @@ TEST_CASE("chirp::create_user") {
   SUBCASE("an invalid handle, name, bio or password is refused and nothing is stored") {
     for (std::string handle : {"", "has space", "abcdefghijklmnop", "a-b", "caf\xC3\xA9"}) {
       CAPTURE(handle);
-      auto bad = db.core.create_user({.handle = handle});
+      auto bad = db.core.users().create({.handle = handle});
       REQUIRE_FALSE(bad.has_value());
       CHECK(bad.error().code == Code::invalid);
     }
-    auto long_name = db.core.create_user({.handle = "bob", .name = std::string(51, 'n')});
+    auto long_name = db.core.users().create({.handle = "bob", .name = std::string(51, 'n')});
     REQUIRE_FALSE(long_name.has_value());
     CHECK(long_name.error().code == Code::invalid);
-    auto long_bio = db.core.create_user({.handle = "bob", .bio = std::string(161, 'b')});
+    auto long_bio = db.core.users().create({.handle = "bob", .bio = std::string(161, 'b')});
     REQUIRE_FALSE(long_bio.has_value());
     CHECK(long_bio.error().code == Code::invalid);
-    auto short_password = db.core.create_user({.handle = "bob", .password = "short"});
+    auto short_password = db.core.users().create({.handle = "bob", .password = "short"});
     REQUIRE_FALSE(short_password.has_value());
     CHECK(short_password.error().code == Code::invalid);
 
-    auto all = db.core.list_users({.limit = 200});
+    auto all = db.core.users().list({.limit = 200});
     REQUIRE(all.has_value());
     CHECK(all->items.empty());
-    CHECK(db.core.find_user("bob").error().code == Code::not_found);
+    CHECK(db.core.users().find("bob").error().code == Code::not_found);
   }
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("chirp::find_user") {
   SUBCASE("by handle in any case") {
     for (std::string ref : {"Alice", "alice", "ALICE", "aLiCe"}) {
       CAPTURE(ref);
-      auto found = db.core.find_user(ref);
+      auto found = db.core.users().find(ref);
       REQUIRE(found.has_value());
       CHECK(found->id == alice);
       CHECK(found->handle == "Alice");  // stored spelling kept
@@ -127,7 +127,7 @@ TEST_CASE("chirp::find_user") {
   }
 
   SUBCASE("by numeric id") {
-    auto found = db.core.find_user(std::to_string(bob));
+    auto found = db.core.users().find(std::to_string(bob));
     REQUIRE(found.has_value());
     CHECK(found->id == bob);
     CHECK(found->handle == "bob");
@@ -135,7 +135,7 @@ TEST_CASE("chirp::find_user") {
 
   SUBCASE("an all-digit handle is found when no user has that id") {
     Id digits = db.user("12345");
-    auto found = db.core.find_user("12345");
+    auto found = db.core.users().find("12345");
     REQUIRE(found.has_value());
     CHECK(found->id == digits);
   }
@@ -143,17 +143,17 @@ TEST_CASE("chirp::find_user") {
   SUBCASE("unknown handle or id is not_found") {
     for (std::string ref : {"carol", "", "999", "al", "alice2"}) {
       CAPTURE(ref);
-      auto missing = db.core.find_user(ref);
+      auto missing = db.core.users().find(ref);
       REQUIRE_FALSE(missing.has_value());
       CHECK(missing.error().code == Code::not_found);
     }
-    auto by_id = db.core.user_by_id(alice + bob);
+    auto by_id = db.core.users().by_id(alice + bob);
     REQUIRE_FALSE(by_id.has_value());
     CHECK(by_id.error().code == Code::not_found);
   }
 
   SUBCASE("user_by_id") {
-    auto found = db.core.user_by_id(alice);
+    auto found = db.core.users().by_id(alice);
     REQUIRE(found.has_value());
     CHECK(found->handle == "Alice");
   }
@@ -165,7 +165,7 @@ TEST_CASE("chirp::refers_to") {
   TestDb db;
   Id alice = db.user("Alice");
   Id digits = db.user("12345");
-  auto user = [&](Id id) { return db.core.user_by_id(id).value(); };
+  auto user = [&](Id id) { return db.core.users().by_id(id).value(); };
   std::vector<std::string> refs = {"Alice", "alice", "@ALICE", "Alic", "Alice2", "",
                                    "12345", std::to_string(alice), std::to_string(digits),
                                    "@" + std::to_string(alice), std::to_string(alice + 1),
@@ -174,7 +174,7 @@ TEST_CASE("chirp::refers_to") {
     for (const auto& ref : refs) {
       CAPTURE(ref);
       if (!chirp::refers_to(ref, user(id))) continue;
-      auto found = db.core.find_user(ref);
+      auto found = db.core.users().find(ref);
       REQUIRE(found.has_value());
       CHECK(found->id == id);
     }
@@ -200,29 +200,29 @@ TEST_CASE("chirp::list_users") {
   }
 
   SUBCASE("newest first") {
-    auto page = db.core.list_users({.limit = 20});
+    auto page = db.core.users().list({.limit = 20});
     REQUIRE(page.has_value());
     CHECK(handles_of(page->items) == std::vector<std::string>{"u5", "u4", "u3", "u2", "u1"});
-    CHECK_FALSE(page->next_max_id.has_value());
+    CHECK_FALSE(page->next_max_id().has_value());
   }
 
   SUBCASE("paging walks every user once") {
-    auto first = db.core.list_users({.limit = 2});
+    auto first = db.core.users().list({.limit = 2});
     REQUIRE(first.has_value());
     CHECK(handles_of(first->items) == std::vector<std::string>{"u5", "u4"});
-    REQUIRE(first->next_max_id.has_value());
-    auto second = db.core.list_users({.limit = 2, .max_id = first->next_max_id});
+    REQUIRE(first->next_max_id().has_value());
+    auto second = db.core.users().list({.limit = 2, .max_id = first->next_max_id()});
     REQUIRE(second.has_value());
     CHECK(handles_of(second->items) == std::vector<std::string>{"u3", "u2"});
-    REQUIRE(second->next_max_id.has_value());
-    auto third = db.core.list_users({.limit = 2, .max_id = second->next_max_id});
+    REQUIRE(second->next_max_id().has_value());
+    auto third = db.core.users().list({.limit = 2, .max_id = second->next_max_id()});
     REQUIRE(third.has_value());
     CHECK(handles_of(third->items) == std::vector<std::string>{"u1"});
-    CHECK_FALSE(third->next_max_id.has_value());
+    CHECK_FALSE(third->next_max_id().has_value());
   }
 
   SUBCASE("since_id is an exclusive lower bound") {
-    auto page = db.core.list_users({.limit = 20, .since_id = ids[2]});
+    auto page = db.core.users().list({.limit = 20, .since_id = ids[2]});
     REQUIRE(page.has_value());
     CHECK(handles_of(page->items) == std::vector<std::string>{"u5", "u4"});
   }
@@ -230,11 +230,11 @@ TEST_CASE("chirp::list_users") {
   SUBCASE("limit out of range is invalid") {
     for (int limit : {0, -1, 201}) {
       CAPTURE(limit);
-      auto page = db.core.list_users({.limit = limit});
+      auto page = db.core.users().list({.limit = limit});
       REQUIRE_FALSE(page.has_value());
       CHECK(page.error().code == Code::invalid);
     }
-    CHECK(db.core.list_users({.limit = 200}).has_value());
+    CHECK(db.core.users().list({.limit = 200}).has_value());
   }
 }
 
@@ -246,25 +246,25 @@ TEST_CASE("chirp::handles_with_prefix") {
 
   SUBCASE("case-insensitive prefix") {
     auto expected = std::vector<std::string>{"Al", "Alicia", "al_x", "alfred", "alice", "alyx"};
-    CHECK(sorted(db.core.handles_with_prefix("al")) == sorted(expected));
-    CHECK(sorted(db.core.handles_with_prefix("AL")) == sorted(expected));
-    CHECK(sorted(db.core.handles_with_prefix("ali")) ==
+    CHECK(sorted(db.core.users().handles_with_prefix("al")) == sorted(expected));
+    CHECK(sorted(db.core.users().handles_with_prefix("AL")) == sorted(expected));
+    CHECK(sorted(db.core.users().handles_with_prefix("ali")) ==
           std::vector<std::string>{"Alicia", "alice"});
     // A leading '@' is read as find_user reads it.
-    CHECK(sorted(db.core.handles_with_prefix("@ali")) ==
+    CHECK(sorted(db.core.users().handles_with_prefix("@ali")) ==
           std::vector<std::string>{"Alicia", "alice"});
   }
 
   SUBCASE("underscore and percent are not wildcards") {
-    CHECK(db.core.handles_with_prefix("al_") == std::vector<std::string>{"al_x"});
-    CHECK(db.core.handles_with_prefix("%").empty());
-    CHECK(db.core.handles_with_prefix("a%").empty());
+    CHECK(db.core.users().handles_with_prefix("al_") == std::vector<std::string>{"al_x"});
+    CHECK(db.core.users().handles_with_prefix("%").empty());
+    CHECK(db.core.users().handles_with_prefix("a%").empty());
   }
 
   SUBCASE("empty prefix gives every handle, limit bounds the count") {
-    CHECK(db.core.handles_with_prefix("").size() == 7u);
-    CHECK(db.core.handles_with_prefix("al", 2).size() == 2u);
-    CHECK(db.core.handles_with_prefix("zz").empty());
+    CHECK(db.core.users().handles_with_prefix("").size() == 7u);
+    CHECK(db.core.users().handles_with_prefix("al", 2).size() == 2u);
+    CHECK(db.core.users().handles_with_prefix("zz").empty());
   }
 }
 
@@ -272,7 +272,7 @@ TEST_CASE("chirp::handles_with_prefix") {
 // re-running the setup, and as few hashes as the checks need.
 TEST_CASE("chirp::check_password") {
   TestDb db;
-  auto created = db.core.create_user({.handle = "alice", .password = "correct horse"});
+  auto created = db.core.users().create({.handle = "alice", .password = "correct horse"});
   REQUIRE(created.has_value());
   Id nopass = db.user("nopass");
 
@@ -281,44 +281,44 @@ TEST_CASE("chirp::check_password") {
                              "SELECT count(*) FROM users WHERE handle = 'alice' AND "
                              "password_hash NOT LIKE '%correct horse%'") == "1");
 
-  auto ok = db.core.check_password("ALICE", "correct horse");  // handle in any case
+  auto ok = db.core.auth().check_password("ALICE", "correct horse");  // handle in any case
   REQUIRE(ok.has_value());
   CHECK(ok->id == created->id);
   CHECK(ok->handle == "alice");
 
-  auto wrong = db.core.check_password("alice", "wrong horse");
+  auto wrong = db.core.auth().check_password("alice", "wrong horse");
   REQUIRE_FALSE(wrong.has_value());
   CHECK(wrong.error().code == Code::unauthenticated);
 
-  auto unknown = db.core.check_password("nobody", "correct horse");
+  auto unknown = db.core.auth().check_password("nobody", "correct horse");
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().code == Code::unauthenticated);
   CHECK(unknown.error().message == wrong.error().message);
 
-  auto without = db.core.check_password("nopass", "correct horse");
+  auto without = db.core.auth().check_password("nopass", "correct horse");
   REQUIRE_FALSE(without.has_value());
   CHECK(without.error().code == Code::unauthenticated);
   CHECK(without.error().message == wrong.error().message);
 
   // set_password refuses a bad password (before hashing) and replaces the old one.
-  auto too_short = db.core.set_password(created->id, "short");
+  auto too_short = db.core.users().set_password(created->id, "short");
   REQUIRE_FALSE(too_short.has_value());
   CHECK(too_short.error().code == Code::invalid);
-  auto missing = db.core.set_password(created->id + nopass, "whatever123");
+  auto missing = db.core.users().set_password(created->id + nopass, "whatever123");
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == Code::not_found);
-  auto before = db.core.issue_token(created->id);
+  auto before = db.core.auth().issue_token(created->id);
   REQUIRE(before.has_value());
-  REQUIRE(db.core.authenticate(before->token).has_value());
-  REQUIRE(db.core.set_password(created->id, "battery staple").has_value());
-  CHECK_FALSE(db.core.authenticate(before->token).has_value());  // revoked
-  auto login = db.core.login("alice", "battery staple");
+  REQUIRE(db.core.auth().authenticate(before->token).has_value());
+  REQUIRE(db.core.users().set_password(created->id, "battery staple").has_value());
+  CHECK_FALSE(db.core.auth().authenticate(before->token).has_value());  // revoked
+  auto login = db.core.auth().login("alice", "battery staple");
   REQUIRE(login.has_value());
   CHECK(login->user.id == created->id);
-  auto who = db.core.authenticate(login->token);
+  auto who = db.core.auth().authenticate(login->token);
   REQUIRE(who.has_value());
   CHECK(who->id == created->id);
-  auto old = db.core.check_password("alice", "correct horse");
+  auto old = db.core.auth().check_password("alice", "correct horse");
   REQUIRE_FALSE(old.has_value());
   CHECK(old.error().code == Code::unauthenticated);
 }
@@ -326,7 +326,7 @@ TEST_CASE("chirp::check_password") {
 namespace {
 
 void check_rejected(chirp::Core& core, const std::string& token) {
-  auto result = core.authenticate(token);
+  auto result = core.auth().authenticate(token);
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().code == Code::unauthenticated);
 }
@@ -338,15 +338,15 @@ TEST_CASE("chirp::authenticate") {
   TestDb db;
   Id alice = db.user("alice");
   Id bob = db.user("bob");
-  auto issued = db.core.issue_token(alice);
+  auto issued = db.core.auth().issue_token(alice);
   REQUIRE(issued.has_value());
   const std::string token = issued->token;
 
   SUBCASE("a fresh token names its user and expires after auth.token_ttl_hours") {
     CHECK(issued->user.id == alice);
-    const auto ttl = db.core.setting_value(chirp::setting::token_ttl_hours);
+    const auto ttl = db.core.settings().value(chirp::setting::token_ttl_hours);
     CHECK(issued->expires_at_ms == k_test_epoch_ms + ttl * 3600 * 1000);
-    auto who = db.core.authenticate(token);
+    auto who = db.core.auth().authenticate(token);
     REQUIRE(who.has_value());
     CHECK(who->id == alice);
     CHECK(who->handle == "alice");
@@ -357,16 +357,16 @@ TEST_CASE("chirp::authenticate") {
   }
 
   SUBCASE("a token expires with the clock") {
-    const auto ttl = db.core.setting_value(chirp::setting::token_ttl_hours);
+    const auto ttl = db.core.settings().value(chirp::setting::token_ttl_hours);
     db.clock->advance_ms(ttl * 3600 * 1000 - 1000);
-    CHECK(db.core.authenticate(token).has_value());
+    CHECK(db.core.auth().authenticate(token).has_value());
     db.clock->advance_ms(1000);
     check_rejected(db.core, token);
   }
 
   SUBCASE("the ttl setting is used") {
-    REQUIRE(db.core.set_setting(chirp::setting::token_ttl_hours, "1").has_value());
-    auto short_lived = db.core.issue_token(bob);
+    REQUIRE(db.core.settings().set(chirp::setting::token_ttl_hours, "1").has_value());
+    auto short_lived = db.core.auth().issue_token(bob);
     REQUIRE(short_lived.has_value());
     CHECK(short_lived->expires_at_ms == k_test_epoch_ms + 3600 * 1000);
     db.clock->advance_ms(3600 * 1000);
@@ -408,23 +408,23 @@ TEST_CASE("chirp::authenticate") {
   SUBCASE("a token signed with another secret is rejected") {
     auto other = chirp::Core::open(
         {.path = db.dir / "chirp.db", .clock = db.clock, .secret_path = db.dir / "other.secret"});
-    auto foreign = other.issue_token(alice);
+    auto foreign = other.auth().issue_token(alice);
     REQUIRE(foreign.has_value());
-    CHECK(other.authenticate(foreign->token).has_value());
+    CHECK(other.auth().authenticate(foreign->token).has_value());
     check_rejected(db.core, foreign->token);
     check_rejected(other, token);
   }
 
   SUBCASE("revoke_tokens rejects earlier tokens only") {
-    REQUIRE(db.core.revoke_tokens(alice).has_value());
+    REQUIRE(db.core.auth().revoke_tokens(alice).has_value());
     check_rejected(db.core, token);
-    auto fresh = db.core.issue_token(alice);
+    auto fresh = db.core.auth().issue_token(alice);
     REQUIRE(fresh.has_value());
-    CHECK(db.core.authenticate(fresh->token).has_value());
-    auto missing = db.core.revoke_tokens(alice + bob);
+    CHECK(db.core.auth().authenticate(fresh->token).has_value());
+    auto missing = db.core.auth().revoke_tokens(alice + bob);
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().code == Code::not_found);
-    auto no_user = db.core.issue_token(alice + bob);
+    auto no_user = db.core.auth().issue_token(alice + bob);
     REQUIRE_FALSE(no_user.has_value());
     CHECK(no_user.error().code == Code::not_found);
   }

@@ -15,8 +15,6 @@ enum class Code {
   forbidden,       ///< the acting user may not do this (delete another's tweet)
   conflict,        ///< the change clashes with existing data (handle taken)
   unauthenticated, ///< wrong credentials or a bad token
-  rate_limited,    ///< too many requests
-  too_large,       ///< a request body or field exceeds a hard limit
 };
 
 /// A refused action: a code and a message written for the person who asked.

@@ -1,10 +1,14 @@
 #pragma once
 /// Settings kept in the database, each with a default and a valid range.
 
+#include <chirp/error.hpp>
+#include <chirp/service.hpp>
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chirp {
 
@@ -41,5 +45,21 @@ inline constexpr const char* rate_requests = "ratelimit.requests_per_5min";
 inline constexpr const char* rate_logins = "ratelimit.logins_per_5min";
 inline constexpr const char* rate_posts = "ratelimit.posts_per_5min";
 }  // namespace setting
+
+/// The settings of one database. Every change applies at once, to every connection
+/// and process using the database.
+class Settings : public Service {
+public:
+  using Service::Service;
+
+  /// Every known setting with its current value, sorted by key.
+  std::vector<Setting> list();
+  /// invalid for an unknown key.
+  Result<Setting> get(std::string_view key);
+  /// Validates VALUE against the setting's range; invalid otherwise.
+  Result<Setting> set(std::string_view key, std::string_view value);
+  /// The current value of a known setting (the default when unset).
+  std::int64_t value(std::string_view key);
+};
 
 }  // namespace chirp

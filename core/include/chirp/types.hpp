@@ -75,8 +75,11 @@ constexpr int k_max_page_limit = 200;
 template <class T>
 struct Page {
   std::vector<T> items;
-  /// Pass as max_id to get the next (older) page; empty when this page was the last.
-  std::optional<Id> next_max_id;
+  /// The request for the next (older) page: the same limit and since_id, and max_id
+  /// at this page's oldest entry; nullopt when this page was the last.
+  std::optional<PageRequest> next;
+  /// The cursor of the next page (its max_id), or nullopt.
+  std::optional<Id> next_max_id() const { return next ? next->max_id : std::nullopt; }
 };
 
 /// A tweet with the chain of tweets it replies to and the replies below it.

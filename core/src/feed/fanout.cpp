@@ -1,0 +1,175 @@
+// The fan-out worker: drains the durable queue into followers' inboxes (push), many
+// queue items per transaction (group commit), idempotently.
+#include "feed/celebrities.hpp"
+#include "feed/inbox.hpp"
+#include "session.hpp"
+#include "storage/rows.hpp"
+
+#include <chirp/fanout.hpp>
+#include <chirp/settings.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace chirp {
+
+using namespace detail;
+
+namespace {
+
+struct QueueItem {
+  std::int64_t id = 0;
+  Id tweet = 0;
+  Id author = 0;
+  std::int64_t queued_at_ms = 0;
+};
+
+struct FanoutSettings {
+  std::int64_t threshold;
+  std::int64_t cap;
+  std::int64_t active_since_ms;  // 0 = push to every follower
+};
+
+/// A well-mixed hash of two ids (splitmix64's finalizer over their combination).
+std::uint64_t mixed_hash(Id a, Id b) {
+  std::uint64_t x = static_cast<std::uint64_t>(a) * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(b);
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+std::vector<QueueItem> oldest_queue_items(Db& db, std::int64_t n) {
+  auto q = db.statement("SELECT id, tweet, author, created_at FROM fanout_queue ORDER BY id LIMIT ?");
+  q.bind(n);
+  std::vector<QueueItem> items;
+  while (q.step()) {
+    Cursor c(*q);
+    QueueItem item;
+    item.id = c.integer();
+    item.tweet = c.integer();
+    item.author = c.integer();
+    item.queued_at_ms = c.integer();
+    items.push_back(item);
+  }
+  return items;
+}
+
+/// Pushes one queue item; returns the inbox rows written, or -1 for a celebrity.
+std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
+  if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
+  {
+    auto q = db.statement("SELECT followers_count, pulled FROM users WHERE id = ?");
+    q.bind(item.author);
+    if (!q.step()) return 0;  // the author is gone
+    Cursor c(*q);
+    std::int64_t followers = c.integer();
+    bool pulled = c.integer() != 0;
+    if (followers > s.threshold) {
+      if (!pulled) {
+        // From now on this author's tweets are pulled whatever their follower count.
+        db.statement("UPDATE users SET pulled = 1 WHERE id = ?").bind(item.author).exec();
+        bump_celebrity_epoch(db);
+      }
+      return -1;
+    }
+  }
+  std::int64_t rows = 0;
+  if (s.active_since_ms > 0) {
+    rows = db.statement(
+                 "INSERT INTO timeline(reader, tweet) "
+                 "SELECT f.follower, ?2 FROM follows f JOIN users u ON u.id = f.follower "
+                 "WHERE f.followee = ?1 AND u.last_seen_at >= ?3 ON CONFLICT DO NOTHING")
+               .bind(item.author, item.tweet, s.active_since_ms)
+               .exec();
+  } else {
+    rows = db.statement(
+                 "INSERT INTO timeline(reader, tweet) "
+                 "SELECT follower, ?2 FROM follows WHERE followee = ?1 ON CONFLICT DO NOTHING")
+               .bind(item.author, item.tweet)
+               .exec();
+  }
+  // Amortized trimming: each item checks about 1 in K of its followers, so an inbox
+  // is checked about once per K pushes and stays near cap + K entries. The pick hashes
+  // follower and tweet together: Snowflake ids share their low bits (a millisecond's
+  // first id ends in 22 zero bits), so picking by id arithmetic would never pick some
+  // followers at all.
+  auto k = static_cast<std::uint64_t>(std::max<std::int64_t>(1, s.cap / 8));
+  std::vector<Id> to_check;
+  {
+    auto q = db.statement("SELECT follower FROM follows WHERE followee = ?1");
+    q.bind(item.author);
+    while (q.step()) {
+      Id follower = q->getColumn(0).getInt64();
+      if (mixed_hash(follower, item.tweet) % k == 0) to_check.push_back(follower);
+    }
+  }
+  for (Id follower : to_check) trim_inbox(db, follower, s.cap);
+  return rows;
+}
+
+}  // namespace
+
+FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
+  auto& db = m_session.db;
+  FanoutStats stats;
+  while (stats.items < max_items) {
+    std::vector<QueueItem> items;
+    auto [drained, batch_stats] = db.write([&] {
+      std::int64_t batch =
+          std::min(m_session.setting(setting::fanout_batch), max_items - stats.items);
+      items = oldest_queue_items(db, batch);
+      if (items.empty()) return std::pair{true, FanoutStats{}};
+      std::int64_t inactive_days = m_session.setting(setting::inactive_days);
+      FanoutSettings s{m_session.setting(setting::celebrity_threshold),
+                       m_session.setting(setting::inbox_cap),
+                       inactive_days > 0 ? m_session.now_ms() - inactive_days * 86'400'000 : 0};
+      FanoutStats batch_stats;
+      // Group commit: many items per transaction (each commit rewrites every inbox page
+      // it dirtied), but the write lock is held for at most the time budget so posts
+      // from other connections wait little.
+      auto deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(m_session.setting(setting::fanout_batch_ms));
+      std::size_t done = 0;
+      for (const auto& item : items) {
+        std::int64_t rows = fan_out_item(db, item, s);
+        if (rows < 0) {
+          ++batch_stats.skipped_celebrity;
+        } else {
+          batch_stats.rows += rows;
+        }
+        db.statement("DELETE FROM fanout_queue WHERE id = ?").bind(item.id).exec();
+        ++batch_stats.items;
+        ++done;
+        if (std::chrono::steady_clock::now() >= deadline) break;
+      }
+      bool more = done < items.size() || items.size() == static_cast<std::size_t>(batch);
+      items.resize(done);
+      return std::pair{!more, batch_stats};
+    });
+    // Counted after the commit (a BUSY retry re-runs the whole batch).
+    stats.items += batch_stats.items;
+    stats.rows += batch_stats.rows;
+    stats.skipped_celebrity += batch_stats.skipped_celebrity;
+    if (on_done) {
+      for (const auto& item : items) on_done(item.tweet, item.queued_at_ms);
+    }
+    if (drained) break;
+  }
+  return stats;
+}
+
+QueueStatus Fanout::queue_status() {
+  auto q = m_session.db.statement("SELECT count(*), min(created_at) FROM fanout_queue");
+  q.step();
+  Cursor c(*q);
+  QueueStatus status;
+  status.depth = c.integer();
+  if (auto oldest = c.optional_integer()) {
+    status.oldest_age_ms = std::max<std::int64_t>(0, m_session.now_ms() - *oldest);
+  }
+  return status;
+}
+
+}  // namespace chirp

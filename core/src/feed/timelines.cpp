@@ -1,0 +1,183 @@
+// Reading timelines: the home timeline merges the pushed inbox with pulled tweets
+// (the reader's own, followed celebrities', and anything older than the inbox keeps).
+#include "feed/celebrities.hpp"
+#include "feed/hydrate.hpp"
+#include "feed/inbox.hpp"
+#include "session.hpp"
+#include "storage/rows.hpp"
+#include "util/merge.hpp"
+#include "util/paging.hpp"
+
+#include <chirp/settings.hpp>
+#include <chirp/timelines.hpp>
+#include <chirp/validate.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace chirp {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
+/// Pages up to this size (plus one) keep pulled authors' ids in the read cache.
+constexpr int k_max_recent_ids = 64;
+
+/// The celebrities READER follows: whichever is shorter of the (cached) celebrity list
+/// and the reader's own follows is walked, and checked against the other. Kept in the
+/// connection's read cache until the reader's follows or the celebrities change.
+std::vector<Id> followed_celebrities(Session& session, const UserRow& reader,
+                                     std::int64_t threshold) {
+  auto& db = session.db;
+  const auto& all = celebrities(session, threshold);
+  std::vector<Id> out;
+  if (all.empty()) return out;
+  ReadCache* cache = session.read_cache();
+  ReadCache::FollowedStamp stamp{reader.follows_version, session.celebrities.epoch, threshold};
+  if (cache) {
+    if (const auto* hit = cache->find_followed(reader.user.id, stamp)) return *hit;
+  }
+  if (static_cast<std::int64_t>(all.size()) <= reader.user.following_count) {
+    auto q = db.statement("SELECT 1 FROM follows WHERE follower = ? AND followee = ?");
+    for (Id celebrity : all) {
+      if (q.rebind().bind(reader.user.id, celebrity).step()) out.push_back(celebrity);
+    }
+  } else {
+    auto q = db.statement("SELECT followee FROM follows WHERE follower = ?");
+    q.bind(reader.user.id);
+    while (q.step()) {
+      Id followee = q->getColumn(0).getInt64();
+      if (std::binary_search(all.begin(), all.end(), followee)) out.push_back(followee);
+    }
+  }
+  if (cache) cache->insert_followed(reader.user.id, stamp, out);
+  return out;
+}
+
+/// Records that USER was seen now; rebuilds the inbox when fan-out has been skipping
+/// them for inactivity.
+void mark_seen(Session& session, Id user, std::int64_t last_seen, std::int64_t now) {
+  auto& db = session.db;
+  db.write([&] {
+    std::int64_t inactive_days = session.setting(setting::inactive_days);
+    std::int64_t setting_changed_at =
+        db.statement("SELECT value FROM counters WHERE name = 'inactive_days_changed_at'")
+            .single_int();
+    // Fan-out may have skipped this reader: under the current setting, or under an
+    // earlier one if the setting changed since the reader was last seen.
+    bool maybe_skipped = (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) ||
+                         last_seen < setting_changed_at;
+    if (maybe_skipped) rebuild_inbox(session, user);
+    db.statement("UPDATE users SET last_seen_at = max(last_seen_at, ?) WHERE id = ?")
+        .bind(now, user)
+        .exec();
+  });
+}
+
+std::vector<Id> inbox_ids(Db& db, const UserRow& reader, Id lo, Id hi, int n) {
+  // Deleting a tweet removes it from every inbox in the same transaction, so the
+  // inbox needs no join here; hydrate() still drops anything deleted.
+  auto q = db.statement(
+      "SELECT tweet FROM timeline WHERE reader = ? AND tweet < ? AND tweet > ? "
+      "AND tweet >= ? ORDER BY tweet DESC LIMIT ?");
+  q.bind(reader.user.id, hi, lo, reader.inbox_floor, n);
+  std::vector<Id> ids;
+  while (q.step()) ids.push_back(q->getColumn(0).getInt64());
+  return ids;
+}
+
+Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest& page) {
+  auto& db = session.db;
+  Id user = reader.user.id;
+  Id lo = page.since_id.value_or(0);
+  Id hi = page.max_id.value_or(INT64_MAX);
+  int n = page.limit + 1;  // one more than asked: tells whether another page exists
+  std::int64_t threshold = session.setting(setting::celebrity_threshold);
+  std::vector<Id> ids = inbox_ids(db, reader, lo, hi, n);
+  // The reader's own tweets and the followed celebrities' are pulled. Once N ids are
+  // merged, older tweets cannot make the page: each author is read only above the N-th
+  // newest so far (a seek that usually finds nothing).
+  std::vector<Id> authors = followed_celebrities(session, reader, threshold);
+  authors.push_back(user);
+  // The read cache keeps each pulled author's newest ids until they post or delete,
+  // which spares the seek for every author with nothing new.
+  ReadCache* cache = session.read_cache();
+  for (Id author : authors) {
+    Id above = ids.size() == static_cast<std::size_t>(n) ? std::max(lo, ids.back()) : lo;
+    std::vector<Id> pulled;
+    const ReadCache::Recent* recent = cache ? cache->find_recent(author) : nullptr;
+    if (recent && above >= recent->floor) {
+      for (Id id : recent->ids) {
+        if (id <= above || pulled.size() == static_cast<std::size_t>(n)) break;
+        if (id < hi) pulled.push_back(id);
+      }
+    } else {
+      pulled = authored(db, author, above, hi, n);
+      if (cache && hi == INT64_MAX && n <= k_max_recent_ids) {
+        // All of the author's live tweets above the floor are in the list.
+        Id floor = pulled.size() == static_cast<std::size_t>(n) ? pulled.back() - 1 : above;
+        cache->insert_recent(author, {floor, pulled});
+      }
+    }
+    if (!pulled.empty()) {
+      ids = merge_newest({std::move(ids), std::move(pulled)}, static_cast<std::size_t>(n));
+    }
+  }
+  // Below the inbox floor the inbox is incomplete (trimmed, or back-fill was bounded).
+  // Everything above it is complete, so only when the page is not full from above the
+  // floor are the older tweets pulled from every pushed followee.
+  auto above_floor =
+      std::count_if(ids.begin(), ids.end(), [&](Id id) { return id >= reader.inbox_floor; });
+  if (lo < reader.inbox_floor && above_floor < n) {
+    std::vector<std::vector<Id>> older{std::move(ids)};
+    Id pull_hi = std::min(hi, reader.inbox_floor);
+    for (Id followee : pushed_followees(db, user, threshold)) {
+      older.push_back(authored(db, followee, lo, pull_hi, n));
+    }
+    ids = merge_newest(std::move(older), static_cast<std::size_t>(n));
+  }
+  return make_page(hydrate(session, shown_ids(ids, page), user), ids, page);
+}
+
+}  // namespace
+
+Result<Page<Tweet>> Timelines::home(Id owner, const PageRequest& page, Id viewer) {
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
+  auto& db = m_session.db;
+  std::int64_t now = m_session.now_ms();
+  // Usually one read transaction; a reader not marked seen for a while is marked (and,
+  // back from inactivity, has the inbox rebuilt) first, then read again.
+  for (int attempt = 0;; ++attempt) {
+    auto result = db.read([&]() -> std::optional<Result<Page<Tweet>>> {
+      auto reader = load_user_row(db, owner);
+      if (!reader) return fail(Code::not_found, fmt::format("no user with id {}", owner));
+      if (viewer != owner) {
+        return fail(Code::forbidden, "only its owner may read a home timeline");
+      }
+      if (attempt == 0 && now - reader->last_seen_at_ms >= k_seen_granularity_ms) {
+        return std::nullopt;
+      }
+      return read_home(m_session, *reader, page);
+    });
+    if (result) return *result;
+    if (auto reader = load_user_row(db, owner)) {
+      mark_seen(m_session, owner, reader->last_seen_at_ms, now);
+    }
+  }
+}
+
+Result<Page<Tweet>> Timelines::user(Id user, const PageRequest& page, Id viewer) {
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
+  auto& db = m_session.db;
+  return db.read([&]() -> Result<Page<Tweet>> {
+    if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
+    auto ids = authored(db, user, page.since_id.value_or(0), page.max_id.value_or(INT64_MAX),
+                        page.limit + 1);
+    return make_page(hydrate(m_session, shown_ids(ids, page), viewer), ids, page);
+  });
+}
+
+}  // namespace chirp

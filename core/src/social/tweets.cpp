@@ -1,0 +1,211 @@
+// Tweets: posting, replies, retweets, likes, deletion and reading one tweet or thread.
+#include "feed/hydrate.hpp"
+#include "feed/inbox.hpp"
+#include "session.hpp"
+#include "storage/rows.hpp"
+
+#include <chirp/settings.hpp>
+#include <chirp/tweets.hpp>
+#include <chirp/validate.hpp>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace chirp {
+
+using namespace detail;
+
+namespace {
+
+/// Inserts a tweet row, counts it for its author and queues its fan-out.
+Id insert_tweet(Session& session, Id author, const std::string& text, std::optional<Id> reply_to,
+                std::optional<Id> retweet_of, const std::vector<std::string>& media) {
+  auto& db = session.db;
+  std::int64_t now = session.now_ms();
+  Id id = next_tweet_id(db, now, static_cast<int>(session.setting(setting::node_id)));
+  std::optional<std::string> media_json;
+  if (!media.empty()) media_json = nlohmann::json(media).dump();
+  db.statement(
+        "INSERT INTO tweets(id, author, text, reply_to, retweet_of, media_urls, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(id, author, text, reply_to, retweet_of, media_json, now)
+      .exec();
+  db.statement("UPDATE users SET tweets_count = tweets_count + 1 WHERE id = ?").bind(author).exec();
+  db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
+      .bind(id, author, now)
+      .exec();
+  return id;
+}
+
+void add_to_counter(Db& db, const char* sql, Id id, int delta) {
+  db.statement(sql).bind(delta, id).exec();
+}
+
+constexpr const char* k_tweet_replies = "UPDATE tweets SET reply_count = reply_count + ? WHERE id = ?";
+constexpr const char* k_tweet_retweets =
+    "UPDATE tweets SET retweet_count = retweet_count + ? WHERE id = ?";
+constexpr const char* k_tweet_likes = "UPDATE tweets SET like_count = like_count + ? WHERE id = ?";
+constexpr const char* k_user_tweets = "UPDATE users SET tweets_count = tweets_count + ? WHERE id = ?";
+constexpr const char* k_user_likes = "UPDATE users SET likes_count = likes_count + ? WHERE id = ?";
+
+/// Soft-deletes one tweet row: counters, and its entries in followers' inboxes.
+void remove_tweet(Session& session, const TweetHead& head) {
+  auto& db = session.db;
+  db.statement("UPDATE tweets SET deleted_at = ? WHERE id = ?").bind(session.now_ms(), head.id).exec();
+  add_to_counter(db, k_user_tweets, head.author, -1);
+  if (head.reply_to) add_to_counter(db, k_tweet_replies, *head.reply_to, -1);
+  if (head.retweet_of) add_to_counter(db, k_tweet_retweets, *head.retweet_of, -1);
+  remove_from_inboxes(db, head.id, head.author);
+}
+
+/// The tweet a like or retweet of TWEET lands on: a retweet's original.
+Id target_of(const TweetHead& head) { return head.retweet_of.value_or(head.id); }
+
+}  // namespace
+
+Result<Tweet> Tweets::post(Id author, const NewTweet& input) {
+  auto text = validate_tweet_text(input.text);
+  if (!text) return std::unexpected(text.error());
+  auto media = validate_media_urls(input.media_urls);
+  if (!media) return std::unexpected(media.error());
+  auto& db = m_session.db;
+  auto posted = db.write([&]() -> Result<Tweet> {
+    if (auto user = require_user(db, author); !user) return std::unexpected(user.error());
+    std::optional<Id> reply_to;
+    if (input.reply_to) {
+      auto parent = require_tweet(db, *input.reply_to);
+      if (!parent) return std::unexpected(parent.error());
+      reply_to = target_of(*parent);  // a reply to a retweet
+      add_to_counter(db, k_tweet_replies, *reply_to, 1);
+    }
+    Id id = insert_tweet(m_session, author, *text, reply_to, std::nullopt, *media);
+    return hydrate(m_session, {id}, author).at(0);
+  });
+  if (posted) m_session.work_was_queued();
+  return posted;
+}
+
+Result<Tweet> Tweets::retweet(Id user, Id tweet) {
+  auto& db = m_session.db;
+  bool queued = false;
+  auto retweeted = db.write([&]() -> Result<Tweet> {
+    queued = false;
+    if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
+    auto head = require_tweet(db, tweet);
+    if (!head) return std::unexpected(head.error());
+    Id original = target_of(*head);
+    if (auto existing = live_retweet(db, user, original)) {
+      return hydrate(m_session, {existing->id}, user).at(0);
+    }
+    Id id = insert_tweet(m_session, user, "", std::nullopt, original, {});
+    add_to_counter(db, k_tweet_retweets, original, 1);
+    queued = true;
+    return hydrate(m_session, {id}, user).at(0);
+  });
+  if (retweeted && queued) m_session.work_was_queued();
+  return retweeted;
+}
+
+Result<void> Tweets::unretweet(Id user, Id tweet) {
+  auto& db = m_session.db;
+  return db.write([&]() -> Result<void> {
+    auto head = require_tweet(db, tweet);
+    if (!head) return std::unexpected(head.error());
+    auto existing = live_retweet(db, user, target_of(*head));
+    if (!existing) {
+      return fail(Code::not_found, fmt::format("you have not retweeted tweet {}", tweet));
+    }
+    remove_tweet(m_session, *existing);
+    return {};
+  });
+}
+
+Result<Tweet> Tweets::like(Id user, Id tweet) {
+  auto& db = m_session.db;
+  return db.write([&]() -> Result<Tweet> {
+    if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
+    auto head = require_tweet(db, tweet);
+    if (!head) return std::unexpected(head.error());
+    Id target = target_of(*head);
+    if (db.statement("INSERT INTO likes(liker, tweet, created_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT DO NOTHING")
+            .bind(user, target, m_session.now_ms())
+            .exec() > 0) {
+      add_to_counter(db, k_tweet_likes, target, 1);
+      add_to_counter(db, k_user_likes, user, 1);
+    }
+    return hydrate(m_session, {target}, user).at(0);
+  });
+}
+
+Result<Tweet> Tweets::unlike(Id user, Id tweet) {
+  auto& db = m_session.db;
+  return db.write([&]() -> Result<Tweet> {
+    if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
+    auto head = require_tweet(db, tweet);
+    if (!head) return std::unexpected(head.error());
+    Id target = target_of(*head);
+    if (db.statement("DELETE FROM likes WHERE liker = ? AND tweet = ?").bind(user, target).exec() >
+        0) {
+      add_to_counter(db, k_tweet_likes, target, -1);
+      add_to_counter(db, k_user_likes, user, -1);
+    }
+    return hydrate(m_session, {target}, user).at(0);
+  });
+}
+
+Result<void> Tweets::remove(Id user, Id tweet) {
+  auto& db = m_session.db;
+  return db.write([&]() -> Result<void> {
+    auto head = require_tweet(db, tweet);
+    if (!head) return std::unexpected(head.error());
+    if (head->author != user) {
+      return fail(Code::forbidden, fmt::format("tweet {} is not yours to delete", tweet));
+    }
+    remove_tweet(m_session, *head);
+    // A deleted tweet takes its retweets with it.
+    for (const auto& retweet : live_retweets_of(db, tweet)) remove_tweet(m_session, retweet);
+    return {};
+  });
+}
+
+Result<Tweet> Tweets::get(Id id, Id viewer) {
+  auto found = hydrate(m_session, {id}, viewer);
+  if (found.empty()) return fail(Code::not_found, fmt::format("no tweet with id {}", id));
+  return found.front();
+}
+
+Result<Thread> Tweets::thread(Id id, Id viewer, int reply_limit) {
+  auto& db = m_session.db;
+  return db.read([&]() -> Result<Thread> {
+    auto found = hydrate(m_session, {id}, viewer);
+    if (found.empty()) return fail(Code::not_found, fmt::format("no tweet with id {}", id));
+    Thread thread{{}, found.front(), {}};
+    // Ancestors: follow reply_to upwards (bounded, in case of a very deep chain).
+    std::vector<Id> ancestor_ids;
+    std::optional<Id> parent = thread.tweet.reply_to;
+    while (parent && ancestor_ids.size() < 100) {
+      ancestor_ids.push_back(*parent);
+      auto q = db.statement("SELECT reply_to FROM tweets WHERE id = ?");
+      q.bind(*parent);
+      parent.reset();
+      if (q.step()) parent = Cursor(*q).optional_integer();
+    }
+    std::reverse(ancestor_ids.begin(), ancestor_ids.end());
+    thread.ancestors = hydrate(m_session, ancestor_ids, viewer);
+    std::vector<Id> reply_ids;
+    auto q = db.statement(
+        "WITH RECURSIVE below(id) AS ("
+        "  SELECT id FROM tweets WHERE reply_to = ?1"
+        "  UNION SELECT t.id FROM tweets t JOIN below b ON t.reply_to = b.id) "
+        "SELECT id FROM below ORDER BY id LIMIT ?2");
+    q.bind(thread.tweet.id, reply_limit);
+    while (q.step()) reply_ids.push_back(q->getColumn(0).getInt64());
+    thread.replies = hydrate(m_session, reply_ids, viewer);
+    return thread;
+  });
+}
+
+}  // namespace chirp

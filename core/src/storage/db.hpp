@@ -1,0 +1,177 @@
+#pragma once
+// The one layer over SQLite (SQLiteCpp): the connection, statements prepared once per
+// connection and reused, values bound in one call, and transactions (writes start with
+// BEGIN IMMEDIATE). Every statement chirp runs goes through a Db: this is where a second
+// storage engine would plug in.
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+
+namespace chirp::detail {
+
+/// A cached statement in use: reset and unbound again when the lease ends.
+class StatementLease {
+public:
+  explicit StatementLease(SQLite::Statement& statement) : m_statement(&statement) {}
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+  ~StatementLease() {
+    m_statement->tryReset();
+    m_statement->clearBindings();
+  }
+  SQLite::Statement* operator->() const { return m_statement; }
+  SQLite::Statement& operator*() const { return *m_statement; }
+
+  /// Binds VALUES to parameters 1, 2, ... in order (?1, ?2, ... or plain ?). An empty
+  /// std::optional (or std::nullopt) binds NULL. Returns the lease for chaining.
+  template <class... Values>
+  StatementLease& bind(const Values&... values) {
+    int index = 0;
+    (bind_one(++index, values), ...);
+    return *this;
+  }
+
+  /// Resets the statement for another run with new values (bindings are replaced).
+  StatementLease& rebind() {
+    m_statement->tryReset();
+    return *this;
+  }
+
+  /// Runs a statement that returns no rows; the number of rows it changed.
+  int exec() { return m_statement->exec(); }
+  /// Steps to the next row; false when there is none.
+  bool step() { return m_statement->executeStep(); }
+  /// The first column of the first row as an integer, or FALLBACK when no row.
+  std::int64_t single_int(std::int64_t fallback = 0) {
+    return step() ? m_statement->getColumn(0).getInt64() : fallback;
+  }
+
+private:
+  template <class T>
+  void bind_one(int index, const T& value) {
+    if constexpr (std::is_same_v<T, std::nullopt_t>) {
+      m_statement->bind(index);
+    } else if constexpr (requires { value.has_value(); *value; }) {
+      if (value) {
+        bind_one(index, *value);
+      } else {
+        m_statement->bind(index);
+      }
+    } else if constexpr (std::is_same_v<T, bool>) {
+      m_statement->bind(index, value ? 1 : 0);
+    } else if constexpr (std::is_integral_v<T>) {
+      m_statement->bind(index, static_cast<std::int64_t>(value));
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+      std::string_view text = value;
+      m_statement->bind(index, std::string(text));
+    } else {
+      static_assert(sizeof(T) == 0, "no SQL binding for this type");
+    }
+  }
+
+  SQLite::Statement* m_statement;
+};
+
+class Db {
+public:
+  Db(const std::string& path, int busy_timeout_ms);
+
+  /// The statement for SQL, prepared on first use and reused after. SQL must outlive
+  /// the connection (a string literal, or a static string): its address is the key.
+  StatementLease statement(const char* sql);
+  /// Runs SQL (one or more statements, no results) once, without caching it.
+  void exec(const std::string& sql);
+
+  /// Runs WORK inside BEGIN IMMEDIATE ... COMMIT, rolling back when WORK throws or
+  /// returns an error. Retries the whole transaction when SQLite reports BUSY.
+  template <class F>
+  auto write(F&& work) -> decltype(work()) {
+    return run_transaction("BEGIN IMMEDIATE", true, std::forward<F>(work));
+  }
+  /// Runs WORK in a read transaction: one consistent snapshot for several queries.
+  template <class F>
+  auto read(F&& work) -> decltype(work()) {
+    return run_transaction("BEGIN DEFERRED", false, std::forward<F>(work));
+  }
+
+  bool in_transaction() const { return m_depth > 0; }
+  /// Inside a read (not write) transaction: what it reads is committed data.
+  bool in_read_transaction() const { return m_depth > 0 && !m_writing; }
+  /// Counts outermost transactions: tells a cache when a new snapshot began.
+  std::uint64_t transaction_serial() const { return m_serial; }
+
+private:
+  template <class F>
+  auto run_transaction(const char* begin, bool writing, F&& work) -> decltype(work()) {
+    if (m_depth > 0) return work();  // nested: part of the outer transaction
+    for (int attempt = 0;; ++attempt) {
+      try {
+        statement(begin).exec();
+      } catch (const SQLite::Exception& e) {
+        if (is_busy(e) && attempt < k_busy_retries) continue;
+        throw;
+      }
+      ++m_depth;
+      ++m_serial;
+      m_writing = writing;
+      try {
+        if constexpr (std::is_void_v<decltype(work())>) {
+          work();
+          --m_depth;
+          statement("COMMIT").exec();
+          return;
+        } else {
+          auto result = work();
+          --m_depth;
+          statement(ok(result) ? "COMMIT" : "ROLLBACK").exec();
+          return result;
+        }
+      } catch (const SQLite::Exception& e) {
+        --m_depth;
+        rollback_quietly();
+        if (is_busy(e) && attempt < k_busy_retries) continue;
+        throw;
+      } catch (...) {
+        --m_depth;
+        rollback_quietly();
+        throw;
+      }
+    }
+  }
+
+  template <class R>
+  static bool ok(const R& result) {
+    if constexpr (requires { result.has_value(); }) {
+      return result.has_value();
+    } else {
+      return true;
+    }
+  }
+
+  static bool is_busy(const SQLite::Exception& e);
+  void rollback_quietly() noexcept;
+
+  /// Process-wide SQLite settings, applied once before the first connection opens.
+  struct ProcessSetup {
+    ProcessSetup();
+  };
+
+  static constexpr int k_busy_retries = 20;
+
+  [[no_unique_address]] ProcessSetup m_setup;  // before m_db: it must run first
+  SQLite::Database m_db;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+  int m_depth = 0;
+  bool m_writing = false;
+  std::uint64_t m_serial = 0;
+};
+
+}  // namespace chirp::detail

@@ -1,0 +1,92 @@
+#pragma once
+// Rows read into named structs, one place per table: each column list sits beside the
+// one function that reads it, so a new column is added in one place and nothing else
+// counts columns.
+
+#include "storage/db.hpp"
+
+#include <chirp/error.hpp>
+#include <chirp/types.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chirp::detail {
+
+/// Reads the columns of a result row one after the other, from FIRST on.
+class Cursor {
+public:
+  explicit Cursor(SQLite::Statement& row, int first = 0) : m_row(row), m_index(first) {}
+  std::int64_t integer();
+  std::optional<std::int64_t> optional_integer();
+  std::string text();
+  std::optional<std::string> optional_text();
+  int index() const { return m_index; }
+
+private:
+  SQLite::Statement& m_row;
+  int m_index;
+};
+
+// ---- users ----------------------------------------------------------------------------
+
+/// A users row: the public User and the bookkeeping only core reads.
+struct UserRow {
+  User user;
+  std::int64_t last_seen_at_ms = 0;
+  Id inbox_floor = 0;               ///< the inbox is complete for tweet ids >= this
+  std::int64_t follows_version = 0;  ///< bumped by every follow and unfollow
+  std::int64_t token_version = 0;   ///< bumped to revoke earlier tokens
+  bool pulled = false;              ///< fan-out once skipped this author
+};
+
+/// The column list read_user_row reads, each qualified by ALIAS ("u.id, u.handle, ...").
+std::string user_columns(std::string_view alias);
+/// The users row whose columns (user_columns) start at FIRST.
+UserRow read_user_row(SQLite::Statement& row, int first = 0);
+
+std::optional<UserRow> load_user_row(Db& db, Id id);
+/// The user whose handle is HANDLE (any case).
+std::optional<UserRow> load_user_row_by_handle(Db& db, std::string_view handle);
+std::optional<User> load_user(Db& db, Id id);
+/// not_found with a message naming the user when missing.
+Result<User> require_user(Db& db, Id id);
+
+// ---- tweets ---------------------------------------------------------------------------
+
+/// What rules need of a live (not deleted) tweet.
+struct TweetHead {
+  Id id = 0;
+  Id author = 0;
+  std::optional<Id> retweet_of;
+  std::optional<Id> reply_to;
+};
+std::optional<TweetHead> live_tweet(Db& db, Id id);
+/// not_found with a message naming the tweet when missing or deleted.
+Result<TweetHead> require_tweet(Db& db, Id id);
+/// USER's live retweet of ORIGINAL.
+std::optional<TweetHead> live_retweet(Db& db, Id user, Id original);
+/// The live retweets of ORIGINAL.
+std::vector<TweetHead> live_retweets_of(Db& db, Id original);
+
+/// The live tweets among IDS (any order) with their authors' handle and name and their
+/// counters, but no viewer flags and no original: one query, whatever the number.
+std::vector<std::shared_ptr<Tweet>> load_live_tweets(Db& db, const std::vector<Id>& ids);
+
+/// Ids of AUTHOR's live tweets in (LO, HI), newest first, at most N.
+std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, std::int64_t n);
+
+// ---- ids -----------------------------------------------------------------------------
+
+/// A new Snowflake id above every id already in the table: call inside a write
+/// transaction.
+Id next_user_id(Db& db, std::int64_t now_ms, int node);
+Id next_tweet_id(Db& db, std::int64_t now_ms, int node);
+
+/// IDS as a JSON array ("[1,2]"), for statements that take a list through json_each.
+std::string json_array(const std::vector<Id>& ids);
+
+}  // namespace chirp::detail

@@ -1,0 +1,48 @@
+#include "rate_limit.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace chirp::server {
+
+namespace {
+constexpr std::int64_t k_sweep_interval_ms = 60'000;
+constexpr std::int64_t k_longest_window_ms = 3'600'000;
+}  // namespace
+
+RateLimiter::RateLimiter(std::shared_ptr<Clock> clock) : m_clock(std::move(clock)) {}
+
+RateDecision RateLimiter::take(const std::string& key, const RateRule& rule) {
+  if (rule.capacity <= 0) return {};
+  std::int64_t now = m_clock->now_ms();
+  double capacity = static_cast<double>(rule.capacity);
+  double per_ms = capacity / static_cast<double>(rule.window_ms);
+  std::lock_guard lock(m_mutex);
+  if (now - m_last_sweep_ms > k_sweep_interval_ms) forget_full_buckets(now);
+  auto [it, inserted] = m_buckets.try_emplace(key, Bucket{0.0, now});
+  Bucket& bucket = it->second;
+  bucket.spent = std::max(0.0, bucket.spent - static_cast<double>(now - bucket.updated_ms) * per_ms);
+  bucket.updated_ms = now;
+  RateDecision decision;
+  decision.limit = rule.capacity;
+  if (bucket.spent + 1.0 <= capacity) {
+    bucket.spent += 1.0;
+  } else {
+    decision.allowed = false;
+    decision.retry_after_seconds = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::ceil((bucket.spent + 1.0 - capacity) / per_ms / 1000.0)));
+  }
+  decision.remaining = static_cast<std::int64_t>(std::floor(std::max(0.0, capacity - bucket.spent)));
+  decision.reset_seconds = static_cast<std::int64_t>(std::ceil(bucket.spent / per_ms / 1000.0));
+  return decision;
+}
+
+void RateLimiter::forget_full_buckets(std::int64_t now) {
+  // A bucket untouched for longer than any window is full again: the same as absent.
+  std::erase_if(m_buckets, [&](const auto& entry) {
+    return now - entry.second.updated_ms > k_longest_window_ms;
+  });
+  m_last_sweep_ms = now;
+}
+
+}  // namespace chirp::server

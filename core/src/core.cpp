@@ -1,5 +1,6 @@
 // Opening the database and wiring the services over its connection.
 #include "accounts/secret.hpp"
+#include "feed/feed_cache.hpp"
 #include "session.hpp"
 #include "storage/migrations.hpp"
 
@@ -14,10 +15,11 @@ namespace chirp {
 struct Core::Services {
   Services(const Options& options, std::string secret)
       : session(options.path.string(), options.busy_timeout_ms,
-                options.clock ? options.clock : system_clock(), options.work_queued),
+                options.clock ? options.clock : system_clock(), feed, options.work_queued),
         auth(session, std::move(secret)) {}
 
-  detail::Session session;  // first: every service refers to it
+  detail::FeedCache feed;
+  detail::Session session;  // before the services: every one refers to it
   Users users{session};
   Auth auth;
   Tweets tweets{session};

@@ -1,19 +1,16 @@
 #include "feed/celebrities.hpp"
 
+#include "feed/feed_cache.hpp"
 #include "session.hpp"
+#include "storage/counters.hpp"
 
 #include <algorithm>
 
 namespace chirp::detail {
 
-void bump_celebrity_epoch(Db& db) {
-  db.statement("UPDATE counters SET value = value + 1 WHERE name = 'celebrity_epoch'").exec();
-}
-
-const std::vector<Id>& celebrities(Session& session, std::int64_t threshold) {
-  auto& cache = session.celebrities;
-  std::int64_t epoch =
-      session.db.statement("SELECT value FROM counters WHERE name = 'celebrity_epoch'").single_int();
+const CelebrityCache& celebrities(Session& session, std::int64_t threshold) {
+  auto& cache = session.feed->celebrities;
+  std::int64_t epoch = celebrity_epoch(session.db);
   if (epoch != cache.epoch || threshold != cache.threshold) {
     cache.sorted_ids.clear();
     auto load = session.db.statement(
@@ -24,7 +21,7 @@ const std::vector<Id>& celebrities(Session& session, std::int64_t threshold) {
     cache.epoch = epoch;
     cache.threshold = threshold;
   }
-  return cache.sorted_ids;
+  return cache;
 }
 
 }  // namespace chirp::detail

@@ -1,8 +1,8 @@
 // The fan-out worker: drains the durable queue into followers' inboxes (push), many
 // queue items per transaction (group commit), idempotently.
-#include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
+#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 
 #include <chirp/fanout.hpp>

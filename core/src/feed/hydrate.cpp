@@ -3,6 +3,7 @@
 // query for all of them; the viewer's liked/retweeted flags from one query each.
 #include "feed/hydrate.hpp"
 
+#include "feed/feed_cache.hpp"
 #include "session.hpp"
 #include "storage/rows.hpp"
 
@@ -89,7 +90,7 @@ std::vector<Tweet> hydrate(Session& session, const std::vector<Id>& ids, Id view
   if (ids.empty()) return {};
   auto& db = session.db;
   return db.read([&] {
-    ReadCache* cache = session.read_cache();
+    ReadCache* cache = read_cache(session);
     Found found;
     find_tweets(db, ids, found, cache);
     std::vector<Id> original_ids;

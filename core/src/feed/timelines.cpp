@@ -1,9 +1,11 @@
 // Reading timelines: the home timeline merges the pushed inbox with pulled tweets
 // (the reader's own, followed celebrities', and anything older than the inbox keeps).
 #include "feed/celebrities.hpp"
+#include "feed/feed_cache.hpp"
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
+#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 #include "util/merge.hpp"
 #include "util/paging.hpp"
@@ -32,11 +34,12 @@ constexpr int k_max_recent_ids = 64;
 std::vector<Id> followed_celebrities(Session& session, const UserRow& reader,
                                      std::int64_t threshold) {
   auto& db = session.db;
-  const auto& all = celebrities(session, threshold);
+  const CelebrityCache& celebrity_set = celebrities(session, threshold);
+  const auto& all = celebrity_set.sorted_ids;
   std::vector<Id> out;
   if (all.empty()) return out;
-  ReadCache* cache = session.read_cache();
-  ReadCache::FollowedStamp stamp{reader.follows_version, session.celebrities.epoch, threshold};
+  ReadCache* cache = read_cache(session);
+  ReadCache::FollowedStamp stamp{reader.follows_version, celebrity_set.epoch, threshold};
   if (cache) {
     if (const auto* hit = cache->find_followed(reader.user.id, stamp)) return *hit;
   }
@@ -63,9 +66,7 @@ void mark_seen(Session& session, Id user, std::int64_t last_seen, std::int64_t n
   auto& db = session.db;
   db.write([&] {
     std::int64_t inactive_days = session.setting(setting::inactive_days);
-    std::int64_t setting_changed_at =
-        db.statement("SELECT value FROM counters WHERE name = 'inactive_days_changed_at'")
-            .single_int();
+    std::int64_t setting_changed_at = inactive_days_changed_at(db);
     // Fan-out may have skipped this reader: under the current setting, or under an
     // earlier one if the setting changed since the reader was last seen.
     bool maybe_skipped = (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) ||
@@ -95,7 +96,7 @@ Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest
   Id lo = page.since_id.value_or(0);
   Id hi = page.max_id.value_or(INT64_MAX);
   int n = page.limit + 1;  // one more than asked: tells whether another page exists
-  std::int64_t threshold = session.setting(setting::celebrity_threshold);
+  std::int64_t threshold = cached_setting(session, setting::celebrity_threshold);
   std::vector<Id> ids = inbox_ids(db, reader, lo, hi, n);
   // The reader's own tweets and the followed celebrities' are pulled. Once N ids are
   // merged, older tweets cannot make the page: each author is read only above the N-th
@@ -104,7 +105,7 @@ Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest
   authors.push_back(user);
   // The read cache keeps each pulled author's newest ids until they post or delete,
   // which spares the seek for every author with nothing new.
-  ReadCache* cache = session.read_cache();
+  ReadCache* cache = read_cache(session);
   for (Id author : authors) {
     Id above = ids.size() == static_cast<std::size_t>(n) ? std::max(lo, ids.back()) : lo;
     std::vector<Id> pulled;

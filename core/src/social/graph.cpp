@@ -1,7 +1,7 @@
 // The follow graph: follow, unfollow and the lists of followers and followees.
-#include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
+#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 #include "util/paging.hpp"
 

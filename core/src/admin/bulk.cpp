@@ -1,6 +1,6 @@
 // Bulk loading: one transaction, prepared statements reused, counters set at the end.
-#include "feed/celebrities.hpp"
 #include "session.hpp"
+#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 
 #include <chirp/bulk.hpp>

@@ -3,6 +3,7 @@
 // failures become exit codes.
 
 #include "format.hpp"
+#include "run.hpp"
 
 #include <chirp/core.hpp>
 #include <chirp/error.hpp>
@@ -75,8 +76,6 @@ private:
 /// The whole command tree, bound to CONTEXT (which must outlive it).
 std::unique_ptr<CLI::App> make_app(Context& context);
 
-/// The entry point of the `chirp` executable; returns the exit code.
-int run(int argc, char** argv);
 
 // One per command group (cli/cmd_*.cpp).
 void add_init_commands(CLI::App& app, Context& context);

@@ -19,7 +19,7 @@ struct ShowOptions {
   std::string handle;
 };
 
-struct ListOptions {
+struct UserListOptions {
   PageRequest page;
 };
 
@@ -59,7 +59,7 @@ void add_user_commands(CLI::App& app, Context& context) {
     context.printer().user(expect(context.core().users().find(show_options->handle)));
   });
 
-  auto list_options = std::make_shared<ListOptions>();
+  auto list_options = std::make_shared<UserListOptions>();
   auto* list = user->add_subcommand("list", "List users, newest first");
   add_page_options(*list, list_options->page, false);
   list->callback([&context, list_options] {

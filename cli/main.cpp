@@ -1,3 +1,3 @@
-#include "app.hpp"
+#include "run.hpp"
 
 int main(int argc, char** argv) { return chirp::cli::run(argc, argv); }

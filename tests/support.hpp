@@ -57,6 +57,9 @@ bool contains(const std::vector<T>& items, const U& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
+/// The whole content of the file at PATH ("" when it cannot be read).
+std::string file_bytes(const std::filesystem::path& path);
+
 struct ProcessResult {
   int exit_code = -1;
   std::string out;

@@ -21,6 +21,7 @@
 
 namespace fs = std::filesystem;
 using chirp::test::ProcessResult;
+using chirp::test::file_bytes;
 using chirp::test::run_chirp;
 using chirp::test::TempDir;
 using nlohmann::json;
@@ -46,11 +47,6 @@ std::vector<std::string> lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
-}
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 chirp::Core open_core(const fs::path& db) {

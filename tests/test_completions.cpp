@@ -19,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using chirp::test::run_chirp;
+using chirp::test::file_bytes;
 using chirp::test::TempDir;
 
 namespace {
@@ -46,11 +47,6 @@ bool has_word(const std::string& text, const std::string& word) {
     if (starts && ends) return true;
   }
   return false;
-}
-
-std::string file_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::string quote(const std::string& text) {

@@ -286,3 +286,28 @@ TEST_CASE("cli: completions in fish") {
   CHECK(fish_complete("chirp --db " + handles.db + " user show b") == Words{"bob"});
   CHECK(fish_complete("chirp use alice ", env).empty());
 }
+
+TEST_CASE("cli: cmake --install puts the binary and the completions in place") {
+  TempDir prefix;
+  std::string command = "cmake --install '" + std::string(CHIRP_BUILD_DIR) + "' --prefix '" +
+                        prefix.path().string() + "' >/dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  auto binary = prefix / "bin/chirp";
+  REQUIRE(fs::exists(binary));
+  CHECK((fs::status(binary).permissions() & fs::perms::owner_exec) != fs::perms::none);
+  // Each completion where its shell looks under the prefix, byte for byte the checked-in
+  // script.
+  const std::array<std::pair<Script, const char*>, 3> installed = {{
+      {k_scripts[0], "share/bash-completion/completions/chirp"},
+      {k_scripts[1], "share/zsh/site-functions/_chirp"},
+      {k_scripts[2], "share/fish/vendor_completions.d/chirp.fish"},
+  }};
+  for (const auto& [script, path] : installed) {
+    CAPTURE(path);
+    REQUIRE(fs::exists(prefix / path));
+    CHECK(file_bytes(prefix / path) == file_bytes(checked_in(script)));
+  }
+  // The installed binary runs.
+  std::string help = "'" + binary.string() + "' --help >/dev/null 2>&1";
+  CHECK(std::system(help.c_str()) == 0);
+}

@@ -29,7 +29,7 @@ double raw_insert_rate(SQLite::Database& raw, const std::vector<std::pair<Id, Id
   double t0 = now_seconds();
   {
     SQLite::Transaction tx(raw, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(raw, "INSERT INTO timeline(reader, tweet) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    SQLite::Statement insert(raw, "INSERT OR IGNORE INTO timeline(reader, tweet) VALUES (?, ?)");
     for (const auto& [user, tweet] : rows) {
       insert.bind(1, user);
       insert.bind(2, tweet + k_baseline_offset);

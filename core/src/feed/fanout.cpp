@@ -60,14 +60,10 @@ std::vector<QueueItem> oldest_queue_items(Db& db, std::int64_t n) {
 std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
   if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
   {
-    auto q = db.statement("SELECT followers_count, pulled FROM users WHERE id = ?");
-    q.bind(item.author);
-    if (!q.step()) return 0;  // the author is gone
-    Cursor c(*q);
-    std::int64_t followers = c.integer();
-    bool pulled = c.integer() != 0;
-    if (followers > s.threshold) {
-      if (!pulled) {
+    auto author = load_user_row(db, item.author);
+    if (!author) return 0;  // the author is gone
+    if (author->user.followers_count > s.threshold) {
+      if (!author->pulled) {
         // From now on this author's tweets are pulled whatever their follower count.
         db.statement("UPDATE users SET pulled = 1 WHERE id = ?").bind(item.author).exec();
         bump_celebrity_epoch(db);
@@ -75,18 +71,22 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s
       return -1;
     }
   }
+  // INSERT OR IGNORE, not the portable ON CONFLICT DO NOTHING used elsewhere: on SQLite
+  // 3.40 an upsert clause makes this INSERT ... SELECT twice as slow (300,000 inbox rows
+  // in 0.76 s against 0.39 s; fan-out figure 0.68 against 0.84-1.13). A PostgreSQL
+  // engine will spell this statement its own way.
   std::int64_t rows = 0;
   if (s.active_since_ms > 0) {
     rows = db.statement(
-                 "INSERT INTO timeline(reader, tweet) "
+                 "INSERT OR IGNORE INTO timeline(reader, tweet) "
                  "SELECT f.follower, ?2 FROM follows f JOIN users u ON u.id = f.follower "
-                 "WHERE f.followee = ?1 AND u.last_seen_at >= ?3 ON CONFLICT DO NOTHING")
+                 "WHERE f.followee = ?1 AND u.last_seen_at >= ?3")
                .bind(item.author, item.tweet, s.active_since_ms)
                .exec();
   } else {
     rows = db.statement(
-                 "INSERT INTO timeline(reader, tweet) "
-                 "SELECT follower, ?2 FROM follows WHERE followee = ?1 ON CONFLICT DO NOTHING")
+                 "INSERT OR IGNORE INTO timeline(reader, tweet) "
+                 "SELECT follower, ?2 FROM follows WHERE followee = ?1")
                .bind(item.author, item.tweet)
                .exec();
   }

@@ -46,7 +46,7 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
 
 HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                           httplib::Response& res) {
-  auto& ctx = state.context();
+  auto [core, ctx] = state.thread();
   ctx = RequestContext{};
   ctx.start_ns = now_ns();
   ctx.request_id = fmt::format("{:016x}", state.next_request_id.fetch_add(1));
@@ -61,10 +61,9 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
   } else if (refuse_body_framing(req, res) != 0) {
     return HandlerResponse::Handled;
   }
-  Core& core = state.core();
-  RateRules rules = state.rate_rules(core);
+  ctx.rules = state.rate_rules(core);
   // The socket's address: never a header, which any client can forge.
-  if (!within_limit(state, res, "address", req.remote_addr, rules.requests)) {
+  if (!within_limit(state, res, "address", req.remote_addr, ctx.rules.requests)) {
     return HandlerResponse::Handled;
   }
   if (req.has_header("Authorization")) {
@@ -79,7 +78,7 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
       return HandlerResponse::Handled;
     }
     ctx.user = *user;
-    if (!within_limit(state, res, "user", std::to_string(user->id), rules.requests)) {
+    if (!within_limit(state, res, "user", std::to_string(user->id), ctx.rules.requests)) {
       return HandlerResponse::Handled;
     }
   }

@@ -21,7 +21,10 @@ RateDecision RateLimiter::take(const std::string& key, const RateRule& rule) {
   if (now - m_last_sweep_ms > k_sweep_interval_ms) forget_full_buckets(now);
   auto [it, inserted] = m_buckets.try_emplace(key, Bucket{0.0, now});
   Bucket& bucket = it->second;
-  bucket.spent = std::max(0.0, bucket.spent - static_cast<double>(now - bucket.updated_ms) * per_ms);
+  // Drained at this rule's rate; never more spent than the rule holds, so a lowered
+  // limit costs a client at most one window, not the difference in requests.
+  bucket.spent = std::clamp(bucket.spent - static_cast<double>(now - bucket.updated_ms) * per_ms,
+                            0.0, capacity);
   bucket.updated_ms = now;
   RateDecision decision;
   decision.limit = rule.capacity;

@@ -33,11 +33,10 @@ bool within_route_limit(Exchange& x, RouteLimit limit) {
   switch (limit) {
     case RouteLimit::none: return true;
     case RouteLimit::login:
-      return within_limit(x.state, x.res, "login", x.req.remote_addr,
-                          x.state.rate_rules(x.core).logins);
+      return within_limit(x.state, x.res, "login", x.req.remote_addr, x.context.rules.logins);
     case RouteLimit::posting:
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
-                          x.state.rate_rules(x.core).posts);
+                          x.context.rules.posts);
   }
   return true;
 }
@@ -56,7 +55,8 @@ void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spe
   auto wrapped = [&state, route, label = std::string(route.method) + " " + route.label,
                   handler = std::move(handler)](const httplib::Request& req,
                                                 httplib::Response& res) {
-    Exchange x{state, state.core(), state.context(), req, res};
+    auto thread = state.thread();
+    Exchange x{state, thread.core, thread.context, req, res};
     x.context.route = label;
     if (int status = x.context.refused_status) {
       res.status = status;  // refused before routing; the response is already set

@@ -44,7 +44,10 @@ int serve(const ServeOptions& options) {
   if (!spdlog::get("chirp")) spdlog::set_default_logger(spdlog::stderr_color_mt("chirp"));
   spdlog::set_level(level);
   ServerState state(options.db_path);
-  if (options.seed_demo && seed_demo(state.core())) {
+  // Opened (created, migrated, its token secret written) here, before any thread races
+  // to do it.
+  Core& main_core = state.core();
+  if (options.seed_demo && seed_demo(main_core)) {
     spdlog::info("seeded demo users alice, bob and carol (password '{}')", k_demo_password);
   }
 

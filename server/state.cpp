@@ -7,40 +7,36 @@
 namespace chirp::server {
 
 namespace {
-constexpr std::int64_t k_rules_refresh_ms = 1000;
-constexpr std::int64_t k_rate_window_ms = 300'000;
+constexpr auto k_rules_refresh = std::chrono::seconds(1);
 }  // namespace
 
 ServerState::ServerState(std::filesystem::path db_path)
     : limiter(system_clock()), worker(db_path, metrics), m_db_path(std::move(db_path)) {}
 
-ServerState::ThreadSlot& ServerState::slot() {
-  std::lock_guard lock(m_slots_mutex);
-  auto& slot = m_slots[std::this_thread::get_id()];
-  if (!slot) slot = std::make_unique<ThreadSlot>();
-  return *slot;
-}
-
-Core& ServerState::core() {
-  auto& s = slot();
-  if (!s.core) {
-    s.core = std::make_unique<Core>(
+ServerState::ThreadSlot ServerState::thread() {
+  Slot* slot = nullptr;
+  {
+    std::lock_guard lock(m_slots_mutex);
+    auto& entry = m_slots[std::this_thread::get_id()];
+    if (!entry) entry = std::make_unique<Slot>();
+    slot = entry.get();  // stable: only this thread uses it, and it lives as long as we do
+  }
+  if (!slot->core) {
+    slot->core = std::make_unique<Core>(
         Core::open({.path = m_db_path, .work_queued = [this] { worker.notify(); }}));
   }
-  return *s.core;
+  return {*slot->core, slot->context};
 }
 
-RequestContext& ServerState::context() { return slot().context; }
-
 RateRules ServerState::rate_rules(Core& core) {
-  std::int64_t now = core.clock().now_ms();
+  auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(m_rules_mutex);
-  if (m_rules_read_ms < 0 || now - m_rules_read_ms >= k_rules_refresh_ms) {
+  if (!m_rules_read || now - *m_rules_read >= k_rules_refresh) {
     auto rule = [&](const char* key) {
-      return RateRule{core.settings().value(key), k_rate_window_ms};
+      return RateRule{core.settings().value(key), setting::rate_window_ms};
     };
     m_rules = {rule(setting::rate_requests), rule(setting::rate_logins), rule(setting::rate_posts)};
-    m_rules_read_ms = now;
+    m_rules_read = now;
   }
   return m_rules;
 }

@@ -10,6 +10,7 @@
 #include <chirp/core.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -50,16 +51,6 @@ struct RouteSpec {
   RouteLimit limit = RouteLimit::none;
 };
 
-/// What the middleware learns about the request a thread is serving.
-struct RequestContext {
-  std::string request_id;
-  std::string route = "unmatched";  ///< metric label: "GET /users/{id}/timeline"
-  std::optional<User> user;         ///< from a valid Bearer token
-  std::int64_t start_ns = 0;
-  int refused_status = 0;  ///< set when the middleware refused a request with a body
-  bool closing = false;    ///< the response ends the connection
-};
-
 /// The rate-limit settings, read from the database (at most a second old).
 struct RateRules {
   RateRule requests;  ///< per user and per client address
@@ -67,15 +58,32 @@ struct RateRules {
   RateRule posts;     ///< per user
 };
 
+/// What the middleware learns about the request a thread is serving.
+struct RequestContext {
+  std::string request_id;
+  std::string route = "unmatched";  ///< metric label: "GET /users/{id}/timeline"
+  std::optional<User> user;         ///< from a valid Bearer token
+  RateRules rules;                  ///< the limits in force for this request
+  std::int64_t start_ns = 0;
+  int refused_status = 0;  ///< set when the middleware refused a request with a body
+  bool closing = false;    ///< the response ends the connection
+};
+
+
 class ServerState {
 public:
   explicit ServerState(std::filesystem::path db_path);
 
-  /// This thread's Core (one SQLite connection per HTTP thread), opened on first use;
-  /// its posts wake the fan-out worker.
-  Core& core();
-  /// The context of the request this thread is serving.
-  RequestContext& context();
+  /// What each HTTP thread keeps: its Core (one SQLite connection per thread, opened
+  /// on first use; its posts wake the fan-out worker) and the context of the request
+  /// it is serving.
+  struct ThreadSlot {
+    Core& core;
+    RequestContext& context;
+  };
+  ThreadSlot thread();
+  Core& core() { return thread().core; }
+  RequestContext& context() { return thread().context; }
 
   /// The rate-limit rules as the settings have them now (re-read at most once a second,
   /// so `chirp config set ratelimit...` applies to a running server).
@@ -92,19 +100,18 @@ public:
   std::atomic<std::uint64_t> next_request_id{1};
 
 private:
-  struct ThreadSlot {
+  struct Slot {
     std::unique_ptr<Core> core;
     RequestContext context;
   };
-  ThreadSlot& slot();
 
   std::filesystem::path m_db_path;
   std::mutex m_slots_mutex;
-  std::unordered_map<std::thread::id, std::unique_ptr<ThreadSlot>> m_slots;
+  std::unordered_map<std::thread::id, std::unique_ptr<Slot>> m_slots;
 
   std::mutex m_rules_mutex;
   RateRules m_rules;
-  std::int64_t m_rules_read_ms = -1;
+  std::optional<std::chrono::steady_clock::time_point> m_rules_read;
 
   struct RouteEntry {
     std::string method;

@@ -267,20 +267,29 @@ TEST_CASE("server: rate-limit settings apply to a running server") {
   // Raised from another process while the server runs: applies within about a second.
   auto set = run_chirp({"--db", server.db().string(), "config", "set", "ratelimit.posts_per_5min", "100"});
   REQUIRE_MESSAGE(set.exit_code == 0, set.err);
-  int status = 0;
+  auto changed = std::chrono::steady_clock::now();
   CHECK(eventually([&] {
-    status = post_json(client, "/tweets", {{"text", "allowed again"}}, alice.token).status;
-    return status == 201;
+    return post_json(client, "/tweets", {{"text", "allowed again"}}, alice.token).status == 201;
   }, std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - changed < std::chrono::milliseconds(2500));
   auto r = post_json(client, "/tweets", {{"text", "and under the new limit"}}, alice.token);
   CHECK(r.status == 201);
   CHECK(r.header("RateLimit-Limit") == "100");
 
-  // A lowered limit applies too: the address bucket refuses within a second or so.
+  // Lowered far below what was spent: refused within about a second, and for at most one
+  // token's time of the new limit (5 min / 2 = 150 s), not for the whole difference.
+  for (int i = 0; i < 20; ++i) get(client, "/users/alice");
   set = run_chirp({"--db", server.db().string(), "config", "set", "ratelimit.requests_per_5min", "2"});
   REQUIRE_MESSAGE(set.exit_code == 0, set.err);
-  CHECK(eventually([&] { return get(client, "/users/alice").status == 429; },
-                   std::chrono::seconds(5)));
+  Reply refused;
+  CHECK(eventually([&] {
+    refused = get(client, "/users/alice");
+    return refused.status == 429;
+  }, std::chrono::seconds(5)));
+  REQUIRE(refused.status == 429);
+  CHECK(refused.header("RateLimit-Limit") == "2");
+  CHECK(std::stoi(refused.header("Retry-After")) <= 150);
+  CHECK(std::stoi(refused.header("RateLimit-Reset")) <= 300);
 }
 
 TEST_CASE("server: post rate limit per user") {

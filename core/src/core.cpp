@@ -8,20 +8,20 @@
 
 #include <sodium.h>
 
+#include <optional>
 #include <stdexcept>
 
 namespace chirp {
 
 struct Core::Services {
-  Services(const Options& options, std::string secret)
+  explicit Services(const Options& options)
       : session(options.path.string(), options.busy_timeout_ms,
-                options.clock ? options.clock : system_clock(), feed, options.work_queued),
-        auth(session, std::move(secret)) {}
+                options.clock ? options.clock : system_clock(), feed, options.work_queued) {}
 
   detail::FeedCache feed;
   detail::Session session;  // before the services: every one refers to it
   Users users{session};
-  Auth auth;
+  std::optional<Auth> auth;  // once the token secret is read, after migrating
   Tweets tweets{session};
   Graph graph{session};
   Timelines timelines{session};
@@ -42,6 +42,9 @@ Core Core::open(Options options) {
   if (!in_memory && options.path.has_parent_path()) {
     std::filesystem::create_directories(options.path.parent_path());
   }
+  auto services = std::make_unique<Services>(options);
+  // Migrated (or refused as too new) before anything is written beside the database.
+  detail::migrate(services->session.db);
   std::string secret;
   if (options.secret_path) {
     secret = detail::load_or_create_secret(*options.secret_path);
@@ -50,8 +53,7 @@ Core Core::open(Options options) {
   } else {
     secret = detail::load_or_create_secret(path + ".secret");
   }
-  auto services = std::make_unique<Services>(options, std::move(secret));
-  detail::migrate(services->session.db);
+  services->auth.emplace(services->session, std::move(secret));
   return Core(std::move(services));
 }
 
@@ -61,7 +63,7 @@ int Core::schema_version() {
 
 const Clock& Core::clock() const { return *m_services->session.clock; }
 Users& Core::users() { return m_services->users; }
-Auth& Core::auth() { return m_services->auth; }
+Auth& Core::auth() { return *m_services->auth; }
 Tweets& Core::tweets() { return m_services->tweets; }
 Graph& Core::graph() { return m_services->graph; }
 Timelines& Core::timelines() { return m_services->timelines; }

@@ -22,7 +22,9 @@ constexpr int k_max_media_url_bytes = 2048;
 /// Tweet text: valid UTF-8, no control characters but newline and tab, 1..280 code
 /// points after trimming white space at both ends. Returns the trimmed text.
 Result<std::string> validate_tweet_text(std::string_view text);
-/// True when Core::find_user(REF) would return USER, decided without a query: REF is
+/// REF without a leading '@': "@alice" and "alice" name the same handle.
+std::string_view handle_part(std::string_view ref);
+/// True when Users::find(REF) would return USER, decided without a query: REF is
 /// USER's handle (any case, optionally with '@'), or USER's numeric id written with more
 /// digits than a handle can have (a shorter number could be another user's handle).
 bool refers_to(std::string_view ref, const User& user);

@@ -33,32 +33,22 @@ Result<User> Auth::check_password(std::string_view handle, std::string_view pass
   auto denied = [] { return fail(Code::unauthenticated, "wrong handle or password"); };
   if (password.size() > static_cast<std::size_t>(k_max_password_bytes)) return denied();
   auto& db = m_session.db;
-  std::optional<Id> id;
-  std::string hash;
-  {
-    auto q = db.statement("SELECT id, password_hash FROM users WHERE handle = ?");
-    q.bind(handle);
-    if (q.step()) {
-      Cursor c(*q);
-      Id found = c.integer();
-      if (auto stored = c.optional_text()) {
-        id = found;
-        hash = std::move(*stored);
-      }
-    }
-  }
-  if (!id) {
-    verify_dummy_password(password);
+  auto credentials = load_credentials(db, handle);
+  if (!credentials || !credentials->password_hash) {
+    verify_dummy_password(password);  // as slow as a real check: no timing hint
     return denied();
   }
+  const std::string& hash = *credentials->password_hash;
   if (!verify_password(hash, password)) return denied();
   if (password_needs_rehash(hash)) {
     std::string upgraded = hash_password(password);
     db.write([&] {
-      db.statement("UPDATE users SET password_hash = ? WHERE id = ?").bind(upgraded, *id).exec();
+      db.statement("UPDATE users SET password_hash = ? WHERE id = ?")
+          .bind(upgraded, credentials->user)
+          .exec();
     });
   }
-  return require_user(db, *id);
+  return require_user(db, credentials->user);
 }
 
 Result<Login> Auth::login(std::string_view handle, std::string_view password) {

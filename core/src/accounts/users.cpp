@@ -11,20 +11,11 @@
 
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <charconv>
 
 namespace chirp {
 
 using namespace detail;
-
-namespace {
-
-std::string_view without_at(std::string_view ref) {
-  return ref.starts_with('@') ? ref.substr(1) : ref;
-}
-
-}  // namespace
 
 Result<User> Users::create(const NewUser& input) {
   auto handle = validate_handle(input.handle);
@@ -55,30 +46,13 @@ Result<User> Users::create(const NewUser& input) {
 }
 
 Result<User> Users::find(std::string_view ref) {
-  if (auto row = load_user_row_by_handle(m_session.db, without_at(ref))) return row->user;
+  if (auto row = load_user_row_by_handle(m_session.db, handle_part(ref))) return row->user;
   Id id = 0;
   auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
   if (!ref.empty() && ec == std::errc() && end == ref.data() + ref.size()) {
     if (auto user = load_user(m_session.db, id)) return *user;
   }
   return fail(Code::not_found, fmt::format("no user '{}'", ref));
-}
-
-bool refers_to(std::string_view ref, const User& user) {
-  std::string_view handle = without_at(ref);
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  if (handle.size() == user.handle.size() &&
-      std::equal(handle.begin(), handle.end(), user.handle.begin(),
-                 [&](char a, char b) { return lower(a) == lower(b); })) {
-    return true;
-  }
-  if (ref.size() <= static_cast<std::size_t>(k_max_handle_chars) ||
-      !std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  Id id = 0;
-  auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-  return ec == std::errc() && end == ref.data() + ref.size() && id == user.id;
 }
 
 Result<User> Users::by_id(Id id) { return require_user(m_session.db, id); }
@@ -97,7 +71,7 @@ Result<Page<User>> Users::list(const PageRequest& page) {
 std::vector<std::string> Users::handles_with_prefix(std::string_view prefix, int limit) {
   // Escape LIKE's wildcards; '_' is legal in handles.
   std::string pattern;
-  for (char c : without_at(prefix)) {
+  for (char c : handle_part(prefix)) {
     if (c == '%' || c == '_' || c == '\\') pattern += '\\';
     pattern += c;
   }

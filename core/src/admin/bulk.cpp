@@ -73,17 +73,14 @@ Result<std::vector<Id>> Bulk::import(const BulkData& data, const Progress& progr
       }
     }
     {
-      auto insert = db.statement(
-          "INSERT INTO tweets(id, author, text, created_at) VALUES (?, ?, ?, ?)");
-      auto queue = db.statement(
-          "INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)");
       Id last = next_tweet_id(db, 0, node) - 1;
       for (const auto& tweet : data.tweets) {
         Id id = next_snowflake(tweet.created_at_ms, node, last);
         last = id;
-        Id author = ids[tweet.author];
-        insert.rebind().bind(id, author, *validate_tweet_text(tweet.text), tweet.created_at_ms).exec();
-        queue.rebind().bind(id, author, tweet.created_at_ms).exec();
+        insert_tweet_row(db, {.id = id,
+                              .author = ids[tweet.author],
+                              .text = *validate_tweet_text(tweet.text),
+                              .created_at_ms = tweet.created_at_ms});
         tick();
       }
     }

@@ -1,7 +1,7 @@
 #pragma once
 // What a connection keeps between read transactions: hydrated tweets and settings.
 // Kept true by the cache_changes log (sql/003_cache_changes.sql), which every process's
-// writes append to through triggers; see Session::read_cache().
+// writes append to through triggers; see read_cache() in feed/feed_cache.hpp.
 
 #include <chirp/types.hpp>
 

@@ -27,15 +27,8 @@ Id insert_tweet(Session& session, Id author, const std::string& text, std::optio
   Id id = next_tweet_id(db, now, static_cast<int>(session.setting(setting::node_id)));
   std::optional<std::string> media_json;
   if (!media.empty()) media_json = nlohmann::json(media).dump();
-  db.statement(
-        "INSERT INTO tweets(id, author, text, reply_to, retweet_of, media_urls, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(id, author, text, reply_to, retweet_of, media_json, now)
-      .exec();
+  insert_tweet_row(db, {id, author, text, reply_to, retweet_of, media_json, now});
   db.statement("UPDATE users SET tweets_count = tweets_count + 1 WHERE id = ?").bind(author).exec();
-  db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
-      .bind(id, author, now)
-      .exec();
   return id;
 }
 
@@ -122,39 +115,38 @@ Result<void> Tweets::unretweet(Id user, Id tweet) {
   });
 }
 
-Result<Tweet> Tweets::like(Id user, Id tweet) {
-  auto& db = m_session.db;
+namespace {
+
+/// Adds (DELTA 1) or removes (-1) USER's like of TWEET (a retweet's original), with
+/// both counters, in one transaction; returns the liked tweet with fresh counters.
+Result<Tweet> change_like(Session& session, Id user, Id tweet, int delta) {
+  auto& db = session.db;
   return db.write([&]() -> Result<Tweet> {
     if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
     auto head = require_tweet(db, tweet);
     if (!head) return std::unexpected(head.error());
     Id target = target_of(*head);
-    if (db.statement("INSERT INTO likes(liker, tweet, created_at) VALUES (?, ?, ?) "
-                     "ON CONFLICT DO NOTHING")
-            .bind(user, target, m_session.now_ms())
-            .exec() > 0) {
-      add_to_counter(db, k_tweet_likes, target, 1);
-      add_to_counter(db, k_user_likes, user, 1);
+    int changed =
+        delta > 0 ? db.statement("INSERT INTO likes(liker, tweet, created_at) VALUES (?, ?, ?) "
+                                 "ON CONFLICT DO NOTHING")
+                        .bind(user, target, session.now_ms())
+                        .exec()
+                  : db.statement("DELETE FROM likes WHERE liker = ? AND tweet = ?")
+                        .bind(user, target)
+                        .exec();
+    if (changed > 0) {
+      add_to_counter(db, k_tweet_likes, target, delta);
+      add_to_counter(db, k_user_likes, user, delta);
     }
-    return hydrate(m_session, {target}, user).at(0);
+    return hydrate(session, {target}, user).at(0);
   });
 }
 
-Result<Tweet> Tweets::unlike(Id user, Id tweet) {
-  auto& db = m_session.db;
-  return db.write([&]() -> Result<Tweet> {
-    if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
-    auto head = require_tweet(db, tweet);
-    if (!head) return std::unexpected(head.error());
-    Id target = target_of(*head);
-    if (db.statement("DELETE FROM likes WHERE liker = ? AND tweet = ?").bind(user, target).exec() >
-        0) {
-      add_to_counter(db, k_tweet_likes, target, -1);
-      add_to_counter(db, k_user_likes, user, -1);
-    }
-    return hydrate(m_session, {target}, user).at(0);
-  });
-}
+}  // namespace
+
+Result<Tweet> Tweets::like(Id user, Id tweet) { return change_like(m_session, user, tweet, 1); }
+
+Result<Tweet> Tweets::unlike(Id user, Id tweet) { return change_like(m_session, user, tweet, -1); }
 
 Result<void> Tweets::remove(Id user, Id tweet) {
   auto& db = m_session.db;
@@ -188,10 +180,7 @@ Result<Thread> Tweets::thread(Id id, Id viewer, int reply_limit) {
     std::optional<Id> parent = thread.tweet.reply_to;
     while (parent && ancestor_ids.size() < 100) {
       ancestor_ids.push_back(*parent);
-      auto q = db.statement("SELECT reply_to FROM tweets WHERE id = ?");
-      q.bind(*parent);
-      parent.reset();
-      if (q.step()) parent = Cursor(*q).optional_integer();
+      parent = replied_to(db, *parent);
     }
     std::reverse(ancestor_ids.begin(), ancestor_ids.end());
     thread.ancestors = hydrate(m_session, ancestor_ids, viewer);

@@ -69,6 +69,8 @@ private:
       m_statement->bind(index, value ? 1 : 0);
     } else if constexpr (std::is_integral_v<T>) {
       m_statement->bind(index, static_cast<std::int64_t>(value));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      m_statement->bind(index, value);
     } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
       std::string_view text = value;
       m_statement->bind(index, std::string(text));
@@ -102,7 +104,6 @@ public:
     return run_transaction("BEGIN DEFERRED", false, std::forward<F>(work));
   }
 
-  bool in_transaction() const { return m_depth > 0; }
   /// Inside a read (not write) transaction: what it reads is committed data.
   bool in_read_transaction() const { return m_depth > 0 && !m_writing; }
   /// Counts outermost transactions: tells a cache when a new snapshot began.

@@ -136,9 +136,27 @@ TweetHead read_head(SQLite::Statement& row) {
   return head;
 }
 
+/// A hydrated tweet's columns: the tweet's own (alias t) and its author's (alias u).
 constexpr std::array<const char*, 12> k_tweet_columns = {
     "id",         "author",     "handle",     "name",       "text",          "created_at",
     "reply_to",   "retweet_of", "media_urls", "like_count", "retweet_count", "reply_count"};
+constexpr std::array<const char*, 12> k_tweet_column_tables = {
+    "t", "t", "u", "u", "t", "t", "t", "t", "t", "t", "t", "t"};
+
+std::string tweet_columns() {
+  std::string out;
+  for (std::size_t i = 0; i < k_tweet_columns.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::string(k_tweet_column_tables[i]) + "." + k_tweet_columns[i];
+  }
+  return out;
+}
+
+/// SELECT of tweet heads (read_head) with WHERE clause WHERE, as a static string per
+/// call site (the statement cache keys on its address).
+std::string head_select(std::string_view where) {
+  return "SELECT " + qualified(k_head_columns, "") + " FROM tweets WHERE " + std::string(where);
+}
 
 std::shared_ptr<Tweet> read_tweet(SQLite::Statement& row) {
   Cursor c(row);
@@ -169,8 +187,8 @@ std::shared_ptr<Tweet> read_tweet(SQLite::Statement& row) {
 }  // namespace
 
 std::optional<TweetHead> live_tweet(Db& db, Id id) {
-  auto q = db.statement(
-      "SELECT id, author, retweet_of, reply_to FROM tweets WHERE id = ? AND deleted_at IS NULL");
+  static const std::string sql = head_select("id = ? AND deleted_at IS NULL");
+  auto q = db.statement(sql.c_str());
   q.bind(id);
   if (!q.step()) return std::nullopt;
   return read_head(*q);
@@ -181,19 +199,25 @@ Result<TweetHead> require_tweet(Db& db, Id id) {
   return fail(Code::not_found, fmt::format("no tweet with id {}", id));
 }
 
+std::optional<Id> replied_to(Db& db, Id id) {
+  auto q = db.statement("SELECT reply_to FROM tweets WHERE id = ?");
+  q.bind(id);
+  if (!q.step()) return std::nullopt;
+  return Cursor(*q).optional_integer();
+}
+
 std::optional<TweetHead> live_retweet(Db& db, Id user, Id original) {
-  auto q = db.statement(
-      "SELECT id, author, retweet_of, reply_to FROM tweets "
-      "WHERE author = ? AND retweet_of = ? AND deleted_at IS NULL");
+  static const std::string sql =
+      head_select("author = ? AND retweet_of = ? AND deleted_at IS NULL");
+  auto q = db.statement(sql.c_str());
   q.bind(user, original);
   if (!q.step()) return std::nullopt;
   return read_head(*q);
 }
 
 std::vector<TweetHead> live_retweets_of(Db& db, Id original) {
-  auto q = db.statement(
-      "SELECT id, author, retweet_of, reply_to FROM tweets "
-      "WHERE retweet_of = ? AND deleted_at IS NULL");
+  static const std::string sql = head_select("retweet_of = ? AND deleted_at IS NULL");
+  auto q = db.statement(sql.c_str());
   q.bind(original);
   std::vector<TweetHead> out;
   while (q.step()) out.push_back(read_head(*q));
@@ -201,15 +225,39 @@ std::vector<TweetHead> live_retweets_of(Db& db, Id original) {
 }
 
 std::vector<std::shared_ptr<Tweet>> load_live_tweets(Db& db, const std::vector<Id>& ids) {
-  auto q = db.statement(
-      "SELECT t.id, t.author, u.handle, u.name, t.text, t.created_at, t.reply_to, "
-      "       t.retweet_of, t.media_urls, t.like_count, t.retweet_count, t.reply_count "
-      "FROM tweets t JOIN users u ON u.id = t.author "
-      "WHERE t.id IN (SELECT value FROM json_each(?1)) AND t.deleted_at IS NULL");
+  static const std::string sql =
+      "SELECT " + tweet_columns() +
+      " FROM tweets t JOIN users u ON u.id = t.author"
+      " WHERE t.id IN (SELECT value FROM json_each(?1)) AND t.deleted_at IS NULL";
+  auto q = db.statement(sql.c_str());
   q.bind(json_array(ids));
   std::vector<std::shared_ptr<Tweet>> out;
   while (q.step()) out.push_back(read_tweet(*q));
   return out;
+}
+
+std::optional<Credentials> load_credentials(Db& db, std::string_view handle) {
+  auto q = db.statement("SELECT id, password_hash FROM users WHERE handle = ?");
+  q.bind(handle);
+  if (!q.step()) return std::nullopt;
+  Cursor c(*q);
+  Credentials out;
+  out.user = c.integer();
+  out.password_hash = c.optional_text();
+  return out;
+}
+
+Id insert_tweet_row(Db& db, const NewTweetRow& row) {
+  db.statement(
+        "INSERT INTO tweets(id, author, text, reply_to, retweet_of, media_urls, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(row.id, row.author, row.text, row.reply_to, row.retweet_of, row.media_json,
+            row.created_at_ms)
+      .exec();
+  db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
+      .bind(row.id, row.author, row.created_at_ms)
+      .exec();
+  return row.id;
 }
 
 std::vector<Id> authored(Db& db, Id author, Id lo, Id hi, std::int64_t n) {

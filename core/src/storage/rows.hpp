@@ -55,6 +55,13 @@ std::optional<User> load_user(Db& db, Id id);
 /// not_found with a message naming the user when missing.
 Result<User> require_user(Db& db, Id id);
 
+/// What a login checks: the user and their password hash (nullopt: no password set).
+struct Credentials {
+  Id user = 0;
+  std::optional<std::string> password_hash;
+};
+std::optional<Credentials> load_credentials(Db& db, std::string_view handle);
+
 // ---- tweets ---------------------------------------------------------------------------
 
 /// What rules need of a live (not deleted) tweet.
@@ -67,10 +74,26 @@ struct TweetHead {
 std::optional<TweetHead> live_tweet(Db& db, Id id);
 /// not_found with a message naming the tweet when missing or deleted.
 Result<TweetHead> require_tweet(Db& db, Id id);
+/// The tweet ID replies to, whether either is deleted or not (threads keep their shape).
+std::optional<Id> replied_to(Db& db, Id id);
 /// USER's live retweet of ORIGINAL.
 std::optional<TweetHead> live_retweet(Db& db, Id user, Id original);
 /// The live retweets of ORIGINAL.
 std::vector<TweetHead> live_retweets_of(Db& db, Id original);
+
+/// A tweet row to write. Every new tweet is queued for fan-out in the same statement
+/// pair (the transactional outbox), so insert_tweet_row writes both.
+struct NewTweetRow {
+  Id id = 0;
+  Id author = 0;
+  std::string text;
+  std::optional<Id> reply_to;
+  std::optional<Id> retweet_of;
+  std::optional<std::string> media_json;  ///< a JSON array of URLs, NULL when none
+  std::int64_t created_at_ms = 0;
+};
+/// Inserts ROW and its fanout_queue row (call inside a write transaction); its id.
+Id insert_tweet_row(Db& db, const NewTweetRow& row);
 
 /// The live tweets among IDS (any order) with their authors' handle and name and their
 /// counters, but no viewer flags and no original: one query, whatever the number.

@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 #include <utf8.h>
 
+#include <algorithm>
+#include <charconv>
+
 namespace chirp {
 
 namespace {
@@ -140,6 +143,27 @@ Result<std::vector<std::string>> validate_media_urls(const std::vector<std::stri
     }
   }
   return urls;
+}
+
+std::string_view handle_part(std::string_view ref) {
+  return ref.starts_with('@') ? ref.substr(1) : ref;
+}
+
+bool refers_to(std::string_view ref, const User& user) {
+  std::string_view handle = handle_part(ref);
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (handle.size() == user.handle.size() &&
+      std::equal(handle.begin(), handle.end(), user.handle.begin(),
+                 [&](char a, char b) { return lower(a) == lower(b); })) {
+    return true;
+  }
+  if (ref.size() <= static_cast<std::size_t>(k_max_handle_chars) ||
+      !std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  Id id = 0;
+  auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+  return ec == std::errc() && end == ref.data() + ref.size() && id == user.id;
 }
 
 }  // namespace chirp

@@ -10,7 +10,8 @@ inline constexpr const char* k_demo_password = "chirp-demo";
 
 /// When the database has no users: creates alice, bob and carol (password
 /// k_demo_password), follows among them, and a few tweets, replies, likes and a
-/// retweet, then fans them out. Returns false (and changes nothing) otherwise.
+/// retweet (fanned out as the Core's work_queued hook decides). Returns false (and
+/// changes nothing) otherwise.
 bool seed_demo(Core& core);
 
 }  // namespace chirp

@@ -30,9 +30,13 @@ endif()
 # inline parts) cost most of a file's compile time in code generation for the inline
 # functions it uses, once per file. Compiling a target's files in a few batches does
 # that work once per batch: a clean build takes less than half as long.
+# Targets that hold the hot read paths (core, frontend) pass HOT: they are not batched
+# in Release builds, which are for speed, because GCC inlines less in a large file
+# (a home timeline read cost 2.4% more instructions with core batched, 0.5% without).
 option(CHIRP_UNITY "Compile each target's files in a few batches" ON)
 function(chirp_unity target batch_size)
-  if(CHIRP_UNITY)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "HOT" "" "")
+  if(CHIRP_UNITY AND NOT (arg_HOT AND CMAKE_BUILD_TYPE STREQUAL "Release"))
     set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${batch_size})
   endif()
 endfunction()

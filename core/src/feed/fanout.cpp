@@ -60,9 +60,9 @@ std::vector<QueueItem> oldest_queue_items(Db& db, std::int64_t n) {
 std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s) {
   if (!live_tweet(db, item.tweet)) return 0;  // deleted before fan-out: nothing to push
   {
-    auto author = load_user_row(db, item.author);
+    auto author = load_reach(db, item.author);
     if (!author) return 0;  // the author is gone
-    if (author->user.followers_count > s.threshold) {
+    if (author->followers_count > s.threshold) {
       if (!author->pulled) {
         // From now on this author's tweets are pulled whatever their follower count.
         db.statement("UPDATE users SET pulled = 1 WHERE id = ?").bind(item.author).exec();

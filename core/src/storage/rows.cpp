@@ -114,6 +114,17 @@ std::optional<User> load_user(Db& db, Id id) {
   return std::nullopt;
 }
 
+std::optional<Reach> load_reach(Db& db, Id id) {
+  auto q = db.statement("SELECT followers_count, pulled FROM users WHERE id = ?");
+  q.bind(id);
+  if (!q.step()) return std::nullopt;
+  Cursor c(*q);
+  Reach reach;
+  reach.followers_count = c.integer();
+  reach.pulled = c.integer() != 0;
+  return reach;
+}
+
 Result<User> require_user(Db& db, Id id) {
   if (auto user = load_user(db, id)) return *user;
   return fail(Code::not_found, fmt::format("no user with id {}", id));

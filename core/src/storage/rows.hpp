@@ -52,6 +52,12 @@ std::optional<UserRow> load_user_row(Db& db, Id id);
 /// The user whose handle is HANDLE (any case).
 std::optional<UserRow> load_user_row_by_handle(Db& db, std::string_view handle);
 std::optional<User> load_user(Db& db, Id id);
+/// The two fields fan-out reads per queue item, without the rest of the row.
+struct Reach {
+  std::int64_t followers_count = 0;
+  bool pulled = false;
+};
+std::optional<Reach> load_reach(Db& db, Id id);
 /// not_found with a message naming the user when missing.
 Result<User> require_user(Db& db, Id id);
 

@@ -88,6 +88,12 @@ std::optional<nlohmann::json> json_body(Exchange& x) {
     send_error(res, 415, "unsupported_media_type", "send the body as application/json");
     return std::nullopt;
   }
+  // JSON has no raw NUL (a string spells it \u0000). nlohmann's parser stops at one,
+  // so `{"text":"x"}\0junk` would read as a whole document: refused as what it is.
+  if (req.body.find('\0') != std::string::npos) {
+    send_error(res, 400, "bad_json", "the body must be one JSON document (it holds a NUL byte)");
+    return std::nullopt;
+  }
   if (json_depth(req.body, k_max_json_depth) > k_max_json_depth) {
     send_error(res, 400, "bad_json",
                fmt::format("JSON nested deeper than {} levels", k_max_json_depth));

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "log_text.hpp"
+
 #include <prometheus/text_serializer.h>
 
 namespace chirp::server {
@@ -52,13 +54,16 @@ Metrics::Metrics()
                       .Register(*m_registry)
                       .Add({})) {}
 
-void Metrics::observe_request(const std::string& method, const std::string& route, int status,
-                              double seconds) {
-  m_requests.Add({{"method", method}, {"route", route}, {"status", std::to_string(status)}})
-      .Increment();
+void Metrics::observe_request(std::string_view method, const std::string& route, int status,
+                              std::optional<double> seconds) {
+  std::string label(method_label(method));
+  // A status outside 100-599 cannot come from this server; it is not a label either.
+  std::string status_label = status >= 100 && status <= 599 ? std::to_string(status) : "other";
+  m_requests.Add({{"method", label}, {"route", route}, {"status", status_label}}).Increment();
+  if (!seconds) return;
   static const Histogram::BucketBoundaries buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1,    2.5};
-  m_latency.Add({{"method", method}, {"route", route}}, buckets).Observe(seconds);
+  m_latency.Add({{"method", label}, {"route", route}}, buckets).Observe(*seconds);
 }
 
 void Metrics::count_rate_limited(const std::string& scope) {

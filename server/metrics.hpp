@@ -10,6 +10,8 @@
 #include <prometheus/registry.h>
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 
 namespace chirp::server {
@@ -17,8 +19,11 @@ namespace chirp::server {
 class Metrics {
 public:
   Metrics();
-  void observe_request(const std::string& method, const std::string& route, int status,
-                       double seconds);
+  /// Counts a request; METHOD is mapped to a fixed set of labels (anything else is
+  /// "other") and ROUTE must come from the route table. SECONDS is unknown (nullopt)
+  /// for a request refused before the middleware timed it.
+  void observe_request(std::string_view method, const std::string& route, int status,
+                       std::optional<double> seconds);
   void count_rate_limited(const std::string& scope);
   void count_fanout(const FanoutStats& stats);
   /// Time from a tweet's commit to its fan-out's commit.

@@ -1,19 +1,43 @@
 #include "middleware.hpp"
 
 #include "http.hpp"
+#include "log_text.hpp"
 #include "routes.hpp"
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <optional>
 
 namespace chirp::server {
 
 namespace {
 
 using HandlerResponse = httplib::Server::HandlerResponse;
+
+/// The token of an "Authorization: Bearer TOKEN" header; the scheme name is
+/// case-insensitive (RFC 9110 section 11.1), then one or more spaces.
+std::optional<std::string_view> bearer_token(const httplib::Request& req) {
+  // Two Authorization fields are two claims to be someone: neither is believed.
+  if (req.headers.count("Authorization") != 1) return std::nullopt;
+  auto it = req.headers.find("Authorization");
+  std::string_view value = it->second;
+  constexpr std::string_view k_scheme = "bearer";
+  if (value.size() <= k_scheme.size() ||
+      !std::equal(k_scheme.begin(), k_scheme.end(), value.begin(), [](char a, char b) {
+        return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+      }) ||
+      value[k_scheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  value.remove_prefix(k_scheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return value;
+}
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -30,13 +54,30 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
                "chunked request bodies are not accepted: send Content-Length");
     return 411;
   }
-  std::string text = req.get_header_value("Content-Length");
-  std::uint64_t length = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    send_error(res, 400, "bad_request", "malformed Content-Length");
-    return 400;
+  // RFC 9112 section 6.3: several Content-Length values (in several fields, or a list
+  // in one) that differ make the framing invalid, a classic request-smuggling shape.
+  std::optional<std::uint64_t> declared;
+  auto [first, last] = req.headers.equal_range("Content-Length");
+  for (auto it = first; it != last; ++it) {
+    std::string_view values = it->second;
+    while (true) {
+      auto comma = values.find(',');
+      std::string_view value = values.substr(0, comma);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      std::uint64_t length = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
+          (declared && *declared != length)) {
+        send_error(res, 400, "bad_request", "malformed or conflicting Content-Length");
+        return 400;
+      }
+      declared = length;
+      if (comma == std::string_view::npos) break;
+      values.remove_prefix(comma + 1);
+    }
   }
+  std::uint64_t length = declared.value_or(0);
   if (length > k_max_body_bytes) {
     send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
     return 413;
@@ -67,11 +108,9 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
     return HandlerResponse::Handled;
   }
   if (req.has_header("Authorization")) {
-    std::string header = req.get_header_value("Authorization");
-    constexpr std::string_view k_bearer = "Bearer ";
-    auto user = header.starts_with(k_bearer)
-                    ? core.auth().authenticate(std::string_view(header).substr(k_bearer.size()))
-                    : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
+    auto token = bearer_token(req);
+    auto user = token ? core.auth().authenticate(*token)
+                      : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
     if (!user) {
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       send_error(res, user.error());
@@ -90,10 +129,16 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
   auto& ctx = state.context();
   if (ctx.route == "unmatched") ctx.route = state.route_label(req);
-  double seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
+  // A request httplib refused before the middleware saw it (a malformed request line,
+  // an oversized URI) has no start time: it is counted, but has no latency to observe.
+  std::optional<double> seconds;
+  if (ctx.start_ns != 0) seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
   state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
-  spdlog::info("{} {} {} {} {:.2f}ms id={} user={}", req.remote_addr, req.method, req.path,
-               res.status, seconds * 1000, ctx.request_id,
+  // Everything the client chose is escaped: no control character reaches the log.
+  spdlog::info("{} {} {} {} {} id={} user={}", req.remote_addr, log_safe(req.method, 32),
+               log_safe(req.path, 2048), res.status,
+               seconds ? fmt::format("{:.2f}ms", *seconds * 1000) : std::string("-"),
+               ctx.request_id.empty() ? std::string("-") : ctx.request_id,
                ctx.user ? ctx.user->handle : std::string("-"));
   ctx = RequestContext{};  // nothing of this request leaks into the next on this thread
 }

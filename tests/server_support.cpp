@@ -98,7 +98,7 @@ ServerProcess::ServerProcess(fs::path db, Options options) : m_db(std::move(db))
   m_stdout_fd = pipe_fds[0];
 
   std::vector<std::string> args{CHIRP_BINARY, "--db", m_db.string(), "serve", "--port", "0",
-                                "--log-level", "warn"};
+                                "--log-level", options.log_level};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

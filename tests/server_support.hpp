@@ -28,6 +28,7 @@ struct ServerOptions {
   std::map<std::string, std::string> settings;
   bool keep_rate_limits = false;
   std::vector<std::string> extra_args;  ///< e.g. {"--threads", "4"}
+  std::string log_level = "warn";       ///< "info" logs every request
 };
 
 /// A running `chirp --db DB serve --port 0 --log-level warn` with stdout on a pipe

@@ -211,6 +211,32 @@ TEST_CASE("server: forged, altered and expired tokens are refused") {
       {"three garbage parts", "a.b.c"},
       {"empty token", ""},
       {"token of bytes", std::string("\x01\x02.\x03\x04.\x05", 7)},
+      // Parts that are JSON, but not objects, or objects of the wrong types: cpp-jwt
+      // throws on these (they answered 500), chirp refuses them.
+      {"payload an array", make_jwt(hs256, json::array({1, 2}), secret)},
+      {"payload a string", make_jwt(hs256, json("sub"), secret)},
+      {"payload a number", make_jwt(hs256, json(42), secret)},
+      {"payload null", make_jwt(hs256, json(nullptr), secret)},
+      {"header alg a number", make_jwt({{"alg", 1}}, with([](json&) {}), secret)},
+      {"header alg null", make_jwt({{"alg", nullptr}, {"typ", "JWT"}}, with([](json&) {}), secret)},
+      {"header alg an array",
+       make_jwt({{"alg", json::array({"HS256"})}, {"typ", "JWT"}}, with([](json&) {}), secret)},
+      {"header typ a number", make_jwt({{"alg", "HS256"}, {"typ", 7}}, with([](json&) {}), secret)},
+      {"header an array", base64url_encode("[1]") + "." +
+                              base64url_encode(with([](json&) {}).dump()) + ".c2ln"},
+      {"header not JSON", base64url_encode("{alg") + "." +
+                              base64url_encode(with([](json&) {}).dump()) + ".c2ln"},
+      {"the issue's token", "eyJhbGciOjF9.e30.x"},
+      {"alg hs256 (names are case-sensitive)",
+       make_jwt({{"alg", "hs256"}, {"typ", "JWT"}}, with([](json&) {}), secret)},
+      {"issued far in the future",
+       make_jwt(hs256, with([](json& c) { c["iat"] = unix_now() + 30 * 86400; }), secret)},
+      {"no iat", make_jwt(hs256, with([](json& c) { c.erase("iat"); }), secret)},
+      {"iat a string",
+       make_jwt(hs256, with([](json& c) { c["iat"] = std::to_string(unix_now()); }), secret)},
+      {"base64 padding", control.substr(0, control.find('.')) + "=" +
+                             control.substr(control.find('.'))},
+      {"four parts", control + ".x"},
   };
   for (const auto& [what, token] : attacks) {
     CAPTURE(what);
@@ -223,6 +249,28 @@ TEST_CASE("server: forged, altered and expired tokens are refused") {
         "Token " + alice.token, alice.token, std::string("Bearer"), "Bearer  " + control + "x"}) {
     CAPTURE(authorization);
     CHECK(post_with(authorization).status == 401);
+  }
+  // On a public endpoint too, any malformed token is a 401 (never a 500).
+  for (const auto& [what, token] : attacks) {
+    CAPTURE(what);
+    if (token.empty()) continue;  // get() sends no Authorization for an empty token
+    CHECK(get(client, "/users/alice", token).status == 401);
+  }
+  // The scheme name is case-insensitive (RFC 9110 section 11.1).
+  for (const std::string scheme : {"bearer ", "BEARER ", "BeArEr "}) {
+    CAPTURE(scheme);
+    CHECK(request(client, "GET", "/users/alice/timeline", std::nullopt, "", "",
+                  {{"Authorization", scheme + control}})
+              .status == 200);
+  }
+  // Bytes after the token (a NUL, then junk) make it another token; two Authorization
+  // fields are refused whatever they hold.
+  for (const std::string& raw :
+       {"GET /users/alice/timeline HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + control +
+            std::string("\0junk", 5) + "\r\nConnection: close\r\n\r\n",
+        "GET /users/alice/timeline HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + control +
+            "\r\nAuthorization: Bearer " + control + "\r\nConnection: close\r\n\r\n"}) {
+    CHECK(raw_exchange(server.port(), raw).status == 401);
   }
   // A bad token on a read of one's own timeline is no better.
   CHECK(get(client, "/users/alice/timeline", none_token).status == 401);

@@ -356,6 +356,34 @@ TEST_CASE("chirp::authenticate") {
     CHECK(header.at("alg") == "HS256");
   }
 
+  SUBCASE("tokens whose parts are not the JSON objects chirp issues are refused, not thrown") {
+    const std::string secret = chirp::test::read_secret(db.dir / "chirp.db");
+    auto claims = nlohmann::json::parse(base64url_decode(jwt_parts(token)[1]));
+    const nlohmann::json hs256 = {{"alg", "HS256"}, {"typ", "JWT"}};
+    // Control: the same claims signed here are accepted.
+    REQUIRE(db.core.auth().authenticate(chirp::test::make_jwt(hs256, claims, secret)).has_value());
+    auto future = claims;
+    future["iat"] = k_test_epoch_ms / 1000 + 3600;
+    for (const auto& bad : std::vector<std::string>{
+             chirp::test::make_jwt(hs256, nlohmann::json::array({claims}), secret),
+             chirp::test::make_jwt(hs256, nlohmann::json("x"), secret),
+             chirp::test::make_jwt(hs256, nlohmann::json(3), secret),
+             chirp::test::make_jwt({{"alg", 1}}, claims, secret),
+             chirp::test::make_jwt({{"alg", nullptr}}, claims, secret),
+             chirp::test::make_jwt({{"alg", {"HS256"}}}, claims, secret),
+             chirp::test::make_jwt({{"alg", "HS256"}, {"typ", false}}, claims, secret),
+             chirp::test::make_jwt({{"alg", "hs256"}, {"typ", "JWT"}}, claims, secret),
+             chirp::test::make_jwt(hs256, future, secret),
+             "eyJhbGciOjF9.e30.x",
+             token + std::string("\0junk", 5),
+             token + " ",
+             " " + token,
+         }) {
+      CAPTURE(bad);
+      check_rejected(db.core, bad);
+    }
+  }
+
   SUBCASE("a token expires with the clock") {
     const auto ttl = db.core.settings().value(chirp::setting::token_ttl_hours);
     db.clock->advance_ms(ttl * 3600 * 1000 - 1000);

@@ -1,0 +1,143 @@
+// Hostile input the server used to take wrongly: a NUL after the JSON body, conflicting
+// Content-Length fields, made-up methods that became metric series, requests httplib
+// refused that counted as huge latencies, and paths that forged access-log lines.
+#include "server_support.hpp"
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace chirp::test;
+using nlohmann::json;
+
+namespace {
+
+std::string post_tweet_raw(const std::string& token, const std::string& body,
+                           const std::string& extra_headers = "") {
+  return "POST /tweets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n" + extra_headers + "Connection: close\r\n\r\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("server: a body is one JSON document, NUL bytes and all") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+
+  for (const std::string& body :
+       {std::string("{\"text\":\"x\"}\0junk", 17), std::string("{\"text\":\"x\"}\0", 13),
+        std::string("{\"text\":\"a\0b\"}", 14), std::string("\0{\"text\":\"x\"}", 13)}) {
+    CAPTURE(body.size());
+    auto r = raw_exchange(server.port(), post_tweet_raw(alice.token, body));
+    CHECK(r.status == 400);
+    CHECK(r.json()["error"]["code"] == "bad_json");
+  }
+  CHECK(user_profile(client, "alice")["tweets_count"] == 0);
+  // A NUL spelled as JSON spells it (\u0000) is text the tweet rules then refuse.
+  auto escaped = raw_exchange(server.port(), post_tweet_raw(alice.token, R"({"text":"a\u0000b"})"));
+  CHECK(escaped.status == 422);
+  // Control: the same request without the NUL posts.
+  CHECK(raw_exchange(server.port(), post_tweet_raw(alice.token, R"({"text":"x"})")).status == 201);
+}
+
+TEST_CASE("server: Content-Length fields that disagree are refused") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+  const std::string body = R"({"text":"smuggled"})";
+  auto head = [&](const std::string& lengths) {
+    return "POST /tweets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.token +
+           "\r\nContent-Type: application/json\r\n" + lengths + "\r\n";
+  };
+  const std::string n = std::to_string(body.size());
+  const std::string more = std::to_string(body.size() + 5);
+  for (const std::string& lengths :
+       {"Content-Length: " + n + "\r\nContent-Length: " + more + "\r\n",
+        "Content-Length: " + more + "\r\nContent-Length: " + n + "\r\n",
+        "Content-Length: " + n + ", " + more + "\r\n", "Content-Length: " + n + ",\r\n",
+        "Content-Length: +" + n + "\r\n", "Content-Length: " + n + "x\r\n"}) {
+    CAPTURE(lengths);
+    RawConnection connection(server.port(), std::chrono::milliseconds(2000));
+    connection.send(head(lengths) + body + "     ");
+    auto r = connection.read_response();
+    CHECK(r.status == 400);
+    CHECK(r.header("Connection") == "close");
+    // Nothing more is read from that connection: it is closed.
+    CHECK(connection.read_response().status == -1);
+  }
+  CHECK(user_profile(client, "alice")["tweets_count"] == 0);
+  // The same value twice is one length (RFC 9112 section 6.3 allows it).
+  RawConnection same(server.port());
+  same.send(head("Content-Length: " + n + "\r\nContent-Length: " + n + "\r\nConnection: close\r\n") +
+            body);
+  CHECK(same.read_response().status == 201);
+}
+
+TEST_CASE("server: metric labels come from a fixed set") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  REQUIRE(get(client, "/healthz").status == 200);
+  const auto before = get(client, "/metrics").body;
+
+  for (int i = 0; i < 200; ++i) {
+    raw_exchange(server.port(),
+                 "X" + std::to_string(i) + "METHOD /users/alice HTTP/1.1\r\nHost: x\r\n"
+                 "Connection: close\r\n\r\n",
+                 std::chrono::milliseconds(2000));
+  }
+  // A kilobyte of method, a request line httplib cannot parse, a path of garbage.
+  raw_exchange(server.port(), std::string(1024, 'M') + " / HTTP/1.1\r\nHost: x\r\n\r\n",
+               std::chrono::milliseconds(2000));
+  raw_exchange(server.port(), "NONSENSE\r\n\r\n", std::chrono::milliseconds(2000));
+  for (int i = 0; i < 50; ++i) get(client, "/no/such/path/" + std::to_string(i));
+
+  std::string metrics;
+  CHECK(eventually([&] {
+    metrics = get(client, "/metrics").body;
+    return metric_sum(metrics, "chirp_http_requests_total", {R"(method="other")"}) >= 200.0;
+  }));
+  // No series names a made-up method or path.
+  CHECK(metrics.find("METHOD") == std::string::npos);
+  CHECK(metrics.find("MMMM") == std::string::npos);
+  CHECK(metrics.find("/no/such/path") == std::string::npos);
+  // The exposition hardly grew: a few fixed series, not one per request.
+  CHECK(metrics.size() < before.size() + 8 * 1024);
+  // Requests refused before they were timed add no latency (a stalled or garbage
+  // connection used to be counted from the clock's epoch).
+  CHECK(metric_sum(metrics, "chirp_http_request_duration_seconds_sum") < 30.0);
+}
+
+TEST_CASE("server: client text cannot forge access-log lines") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db", {.log_level = "info"});
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  const std::string forged = "1.2.3.4 GET /admin 200 0.01ms id=forged user=root";
+  get(client, "/users/x%0A" + std::string("1.2.3.4%20GET%20/admin%20200%200.01ms%20id=forged%20user=root"));
+  get(client, "/users/tab%09and%0Dreturn%1B[31mred%7F");
+  raw_exchange(server.port(), "GET%0A /users/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+               std::chrono::milliseconds(2000));
+  REQUIRE(eventually([&] { return server.log().find("x\\n1.2.3.4") != std::string::npos; }));
+  std::istringstream lines(server.log());
+  std::string line;
+  while (std::getline(lines, line)) {
+    CAPTURE(line);
+    CHECK(line.find(forged) != 0);  // no line starts as the forged one
+    CHECK(line.find('\r') == std::string::npos);
+    CHECK(line.find('\x1b') == std::string::npos);
+    CHECK(line.find('\x7f') == std::string::npos);
+  }
+  auto log = server.log();
+  CHECK(log.find("/users/tab\\tand\\rreturn\\x1b[31mred\\x7f") != std::string::npos);
+}

@@ -24,6 +24,10 @@ void add_serve_commands(CLI::App& app, Context& context) {
       ->type_name("LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  serve->add_option("--trust-proxy", options->trusted_proxies,
+                    "Address of a reverse proxy whose X-Forwarded-For names the client "
+                    "(repeatable; see deploy/)")
+      ->type_name("ADDRESS");
   serve->add_flag("--seed-demo", options->seed_demo,
                   "Fill an empty database with demo users alice, bob and carol");
   serve->callback([&context, options] {

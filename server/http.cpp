@@ -4,47 +4,8 @@
 
 #include <fmt/core.h>
 
-#include <charconv>
 
 namespace chirp::server {
-
-namespace {
-
-std::optional<Id> parse_id(std::string_view text) {
-  Id id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return std::nullopt;
-  }
-  return id;
-}
-
-/// Deepest nesting of arrays/objects in TEXT (strings skipped), stopping past LIMIT.
-int json_depth(const std::string& text, int limit) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
-}  // namespace
 
 int http_status(Code code) {
   switch (code) {
@@ -81,34 +42,12 @@ void send_unauthenticated(httplib::Response& res) {
 }
 
 std::optional<nlohmann::json> json_body(Exchange& x) {
-  const auto& req = x.req;
-  auto& res = x.res;
-  std::string type = req.get_header_value("Content-Type");
-  if (!type.empty() && type.rfind("application/json", 0) != 0) {
-    send_error(res, 415, "unsupported_media_type", "send the body as application/json");
+  auto body = parse_json_body(x.req.body, x.req.get_header_value("Content-Type"));
+  if (!body) {
+    send_error(x.res, body.error().status, body.error().code, body.error().message);
     return std::nullopt;
   }
-  // JSON has no raw NUL (a string spells it \u0000). nlohmann's parser stops at one,
-  // so `{"text":"x"}\0junk` would read as a whole document: refused as what it is.
-  if (req.body.find('\0') != std::string::npos) {
-    send_error(res, 400, "bad_json", "the body must be one JSON document (it holds a NUL byte)");
-    return std::nullopt;
-  }
-  if (json_depth(req.body, k_max_json_depth) > k_max_json_depth) {
-    send_error(res, 400, "bad_json",
-               fmt::format("JSON nested deeper than {} levels", k_max_json_depth));
-    return std::nullopt;
-  }
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
-    send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
-    return std::nullopt;
-  }
-  if (!body.is_object()) {
-    send_error(res, 400, "bad_request", "the body must be a JSON object");
-    return std::nullopt;
-  }
-  return body;
+  return std::move(*body);
 }
 
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name) {
@@ -131,33 +70,12 @@ std::optional<Id> id_field(const nlohmann::json& body, const char* name) {
 }
 
 std::optional<PageRequest> page_request(Exchange& x) {
-  const auto& req = x.req;
-  auto& res = x.res;
-  PageRequest page;
-  if (req.has_param("limit")) {
-    std::string text = req.get_param_value("limit");
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), page.limit);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-      send_error(res, 400, "bad_request",
-                 fmt::format("limit must be a number from 1 to {}", k_max_page_limit));
-      return std::nullopt;
-    }
-  }
-  // Out of bounds is a bad query string here (400), whatever core calls it.
-  if (auto ok = validate_page(page); !ok) {
-    send_error(res, 400, "bad_request", ok.error().message);
+  auto page = parse_page(x.req.params);
+  if (!page) {
+    send_error(x.res, page.error().status, page.error().code, page.error().message);
     return std::nullopt;
   }
-  for (auto [name, slot] : {std::pair{"max_id", &page.max_id}, {"since_id", &page.since_id}}) {
-    if (!req.has_param(name)) continue;
-    auto id = parse_id(req.get_param_value(name));
-    if (!id) {
-      send_error(res, 400, "bad_request", fmt::format("{} must be a tweet or user id", name));
-      return std::nullopt;
-    }
-    *slot = id;
-  }
-  return page;
+  return *page;
 }
 
 void send_page(Exchange& x, std::string_view data_json, const std::optional<PageRequest>& next) {

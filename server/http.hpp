@@ -2,6 +2,7 @@
 // What every route handler works with: the exchange (request, response, this thread's
 // Core and the middleware's context), JSON in and out with the one error shape.
 
+#include "parse.hpp"
 #include "state.hpp"
 
 #include <chirp/core.hpp>
@@ -19,7 +20,6 @@ namespace chirp::server {
 /// The one limit on request bodies (refused at their headers by the middleware; the
 /// server also tells httplib, so that it skips rather than reads a refused body).
 constexpr std::size_t k_max_body_bytes = 64 * 1024;
-constexpr int k_max_json_depth = 16;
 
 /// One request being answered, with what its handler needs.
 struct Exchange {

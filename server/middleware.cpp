@@ -19,26 +19,6 @@ namespace {
 
 using HandlerResponse = httplib::Server::HandlerResponse;
 
-/// The token of an "Authorization: Bearer TOKEN" header; the scheme name is
-/// case-insensitive (RFC 9110 section 11.1), then one or more spaces.
-std::optional<std::string_view> bearer_token(const httplib::Request& req) {
-  // Two Authorization fields are two claims to be someone: neither is believed.
-  if (req.headers.count("Authorization") != 1) return std::nullopt;
-  auto it = req.headers.find("Authorization");
-  std::string_view value = it->second;
-  constexpr std::string_view k_scheme = "bearer";
-  if (value.size() <= k_scheme.size() ||
-      !std::equal(k_scheme.begin(), k_scheme.end(), value.begin(), [](char a, char b) {
-        return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
-      }) ||
-      value[k_scheme.size()] != ' ') {
-    return std::nullopt;
-  }
-  value.remove_prefix(k_scheme.size());
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  return value;
-}
-
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -54,30 +34,15 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
                "chunked request bodies are not accepted: send Content-Length");
     return 411;
   }
-  // RFC 9112 section 6.3: several Content-Length values (in several fields, or a list
-  // in one) that differ make the framing invalid, a classic request-smuggling shape.
-  std::optional<std::uint64_t> declared;
+  std::vector<std::string_view> values;
   auto [first, last] = req.headers.equal_range("Content-Length");
-  for (auto it = first; it != last; ++it) {
-    std::string_view values = it->second;
-    while (true) {
-      auto comma = values.find(',');
-      std::string_view value = values.substr(0, comma);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-      std::uint64_t length = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-          (declared && *declared != length)) {
-        send_error(res, 400, "bad_request", "malformed or conflicting Content-Length");
-        return 400;
-      }
-      declared = length;
-      if (comma == std::string_view::npos) break;
-      values.remove_prefix(comma + 1);
-    }
+  for (auto it = first; it != last; ++it) values.push_back(it->second);
+  auto declared = declared_length(values);
+  if (!declared) {
+    send_error(res, declared.error().status, declared.error().code, declared.error().message);
+    return declared.error().status;
   }
-  std::uint64_t length = declared.value_or(0);
+  std::uint64_t length = *declared;
   if (length > k_max_body_bytes) {
     send_error(res, 413, "too_large", fmt::format("request body over {} bytes", k_max_body_bytes));
     return 413;
@@ -103,12 +68,16 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
     return HandlerResponse::Handled;
   }
   ctx.rules = state.rate_rules(core);
-  // The socket's address: never a header, which any client can forge.
-  if (!within_limit(state, res, "address", req.remote_addr, ctx.rules.requests)) {
+  ctx.client = state.client_address(req);
+  if (!within_limit(state, res, "address", ctx.client, ctx.rules.requests)) {
     return HandlerResponse::Handled;
   }
   if (req.has_header("Authorization")) {
-    auto token = bearer_token(req);
+    // Two Authorization fields are two claims to be someone: neither is believed. The
+    // field is read whole (httplib's get_header_value stops at a NUL byte).
+    auto token = req.headers.count("Authorization") == 1
+                     ? bearer_token(req.headers.find("Authorization")->second)
+                     : std::nullopt;
     auto user = token ? core.auth().authenticate(*token)
                       : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
     if (!user) {
@@ -135,7 +104,8 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
   if (ctx.start_ns != 0) seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
   state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
   // Everything the client chose is escaped: no control character reaches the log.
-  spdlog::info("{} {} {} {} {} id={} user={}", req.remote_addr, log_safe(req.method, 32),
+  spdlog::info("{} {} {} {} {} id={} user={}",
+               ctx.client.empty() ? req.remote_addr : ctx.client, log_safe(req.method, 32),
                log_safe(req.path, 2048), res.status,
                seconds ? fmt::format("{:.2f}ms", *seconds * 1000) : std::string("-"),
                ctx.request_id.empty() ? std::string("-") : ctx.request_id,

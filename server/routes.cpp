@@ -33,7 +33,7 @@ bool within_route_limit(Exchange& x, RouteLimit limit) {
   switch (limit) {
     case RouteLimit::none: return true;
     case RouteLimit::login:
-      return within_limit(x.state, x.res, "login", x.req.remote_addr, x.context.rules.logins);
+      return within_limit(x.state, x.res, "login", x.context.client, x.context.rules.logins);
     case RouteLimit::posting:
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
                           x.context.rules.posts);

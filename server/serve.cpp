@@ -43,7 +43,7 @@ int serve(const ServeOptions& options) {
   // Logs go to stderr; stdout carries only the "listening on port N" line.
   if (!spdlog::get("chirp")) spdlog::set_default_logger(spdlog::stderr_color_mt("chirp"));
   spdlog::set_level(level);
-  ServerState state(options.db_path);
+  ServerState state(options.db_path, options.trusted_proxies);
   // Opened (created, migrated, its token secret written) here, before any thread races
   // to do it.
   Core& main_core = state.core();

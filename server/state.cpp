@@ -1,6 +1,10 @@
 #include "state.hpp"
 
+#include "parse.hpp"
+
 #include <httplib.h>
+
+#include <algorithm>
 
 #include <chrono>
 
@@ -10,8 +14,22 @@ namespace {
 constexpr auto k_rules_refresh = std::chrono::seconds(1);
 }  // namespace
 
-ServerState::ServerState(std::filesystem::path db_path)
-    : limiter(system_clock()), worker(db_path, metrics), m_db_path(std::move(db_path)) {}
+ServerState::ServerState(std::filesystem::path db_path, std::vector<std::string> trusted_proxies)
+    : limiter(system_clock()),
+      worker(db_path, metrics),
+      m_db_path(std::move(db_path)),
+      m_trusted_proxies(std::move(trusted_proxies)) {}
+
+std::string ServerState::client_address(const httplib::Request& req) const {
+  if (std::find(m_trusted_proxies.begin(), m_trusted_proxies.end(), req.remote_addr) ==
+      m_trusted_proxies.end()) {
+    return req.remote_addr;
+  }
+  // The proxy sets the field itself (proxy_set_header X-Forwarded-For $remote_addr):
+  // exactly one, naming an address, or the request did not come through it properly.
+  if (req.headers.count("X-Forwarded-For") != 1) return req.remote_addr;
+  return forwarded_client(req.headers.find("X-Forwarded-For")->second).value_or(req.remote_addr);
+}
 
 ServerState::ThreadSlot ServerState::thread() {
   Slot* slot = nullptr;

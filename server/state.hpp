@@ -64,6 +64,7 @@ struct RequestContext {
   std::string route = "unmatched";  ///< metric label: "GET /users/{id}/timeline"
   std::optional<User> user;         ///< from a valid Bearer token
   RateRules rules;                  ///< the limits in force for this request
+  std::string client;               ///< the client's address (see client_address)
   std::int64_t start_ns = 0;
   int refused_status = 0;  ///< set when the middleware refused a request with a body
   bool closing = false;    ///< the response ends the connection
@@ -72,7 +73,14 @@ struct RequestContext {
 
 class ServerState {
 public:
-  explicit ServerState(std::filesystem::path db_path);
+  /// TRUSTED_PROXIES: the addresses (a reverse proxy such as nginx) whose
+  /// X-Forwarded-For is believed.
+  ServerState(std::filesystem::path db_path, std::vector<std::string> trusted_proxies = {});
+
+  /// The address rate limits and the log know the client by: the socket's peer, or,
+  /// when the peer is a trusted proxy, the last X-Forwarded-For entry that proxy
+  /// appended. A client talking to chirp directly cannot choose its address.
+  std::string client_address(const httplib::Request& req) const;
 
   /// What each HTTP thread keeps: its Core (one SQLite connection per thread, opened
   /// on first use; its posts wake the fan-out worker) and the context of the request
@@ -106,6 +114,7 @@ private:
   };
 
   std::filesystem::path m_db_path;
+  std::vector<std::string> m_trusted_proxies;
   std::mutex m_slots_mutex;
   std::unordered_map<std::thread::id, std::unique_ptr<Slot>> m_slots;
 

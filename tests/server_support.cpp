@@ -399,7 +399,7 @@ double metric_sum(const std::string& text, const std::string& name,
 
 // ---- raw sockets --------------------------------------------------------------------
 
-RawConnection::RawConnection(int port, std::chrono::milliseconds timeout) {
+RawConnection::RawConnection(int port, std::chrono::milliseconds timeout, const char* source) {
   m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(m_fd >= 0);
   timeval tv{static_cast<time_t>(timeout.count() / 1000),
@@ -408,6 +408,13 @@ RawConnection::RawConnection(int port, std::chrono::milliseconds timeout) {
   ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   int one = 1;
   ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (source != nullptr) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    REQUIRE(::inet_pton(AF_INET, source, &from.sin_addr) == 1);
+    REQUIRE_MESSAGE(::bind(m_fd, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0,
+                    "bind " << source << ": " << std::strerror(errno));
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));

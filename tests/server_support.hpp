@@ -152,7 +152,9 @@ double metric_sum(const std::string& metrics_text, const std::string& name,
 /// A plain TCP connection to 127.0.0.1:PORT with a receive timeout.
 class RawConnection {
 public:
-  explicit RawConnection(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// SOURCE, when given, is the local address to connect from (any of 127.0.0.0/8).
+  explicit RawConnection(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                         const char* source = nullptr);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace chirp::server {
 
@@ -15,6 +16,8 @@ struct ServeOptions {
   std::string log_level = "info";
   int threads = 0;               ///< HTTP worker threads; 0 = default (16)
   bool seed_demo = false;        ///< fill an empty database with demo users and tweets
+  /// Peer addresses of reverse proxies (nginx) whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
   /// Called once the server listens, with the bound port (tests, scripts).
   std::function<void(int port)> on_listening;
 };

@@ -24,6 +24,12 @@ void add_serve_commands(CLI::App& app, Context& context) {
       ->type_name("LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  serve->add_option("--request-timeout", options->request_timeout_s,
+                    "Seconds a client may take to send a whole request; slower connections "
+                    "are closed")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   serve->add_option("--trust-proxy", options->trusted_proxies,
                     "Address of a reverse proxy whose X-Forwarded-For names the client "
                     "(repeatable; see deploy/)")

@@ -36,7 +36,7 @@ _chirp_options() {
     'timeline') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --db --as --format' ;;
-    'serve') echo '-h --help --bind --port --threads --log-level --trust-proxy --seed-demo --db --as --format' ;;
+    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --db --as --format' ;;
     'config') echo '-h --help --db --as --format' ;;
     'config list') echo '-h --help --db --as --format' ;;
     'config get') echo '-h --help --db --as --format' ;;
@@ -58,7 +58,7 @@ _chirp_takes_value() {
     'timeline|--limit' | 'timeline|--max-id' | 'timeline|--since-id') return 0 ;;
     'tweets|--limit' | 'tweets|--max-id' | 'tweets|--since-id') return 0 ;;
     'worker|--interval-ms') return 0 ;;
-    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--trust-proxy') return 0 ;;
+    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--request-timeout' | 'serve|--trust-proxy') return 0 ;;
     esac
     return 1
 }

@@ -35,7 +35,7 @@ function __chirp_takes_value --description 'Succeeds when option $argv[2] of com
             return 0
         case 'chirp worker|--interval-ms'
             return 0
-        case 'chirp serve|--bind' 'chirp serve|--port' 'chirp serve|--threads' 'chirp serve|--log-level' 'chirp serve|--trust-proxy'
+        case 'chirp serve|--bind' 'chirp serve|--port' 'chirp serve|--threads' 'chirp serve|--log-level' 'chirp serve|--request-timeout' 'chirp serve|--trust-proxy'
             return 0
     end
     return 1
@@ -195,6 +195,7 @@ complete -c chirp -n '__chirp_in "chirp serve"' -l bind -x -d 'Address to listen
 complete -c chirp -n '__chirp_in "chirp serve"' -l port -x -d 'Port to listen on (0 picks a free one)'
 complete -c chirp -n '__chirp_in "chirp serve"' -l threads -x -d 'HTTP worker threads (default 16)'
 complete -c chirp -n '__chirp_in "chirp serve"' -l log-level -x -a 'trace debug info warn error off' -d 'Log level'
+complete -c chirp -n '__chirp_in "chirp serve"' -l request-timeout -x -d 'Seconds a client may take to send a whole request; slower connections are closed'
 complete -c chirp -n '__chirp_in "chirp serve"' -l trust-proxy -x -d 'Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; see deploy/)'
 complete -c chirp -n '__chirp_in "chirp serve"' -l seed-demo -d 'Fill an empty database with demo users alice, bob and carol'
 

@@ -96,6 +96,7 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
 }
 
 void log_request(ServerState& state, const httplib::Request& req, const httplib::Response& res) {
+  state.connections.request_finished(peer_key(req.remote_addr, req.remote_port));
   auto& ctx = state.context();
   if (ctx.route == "unmatched") ctx.route = state.route_label(req);
   // A request httplib refused before the middleware saw it (a malformed request line,

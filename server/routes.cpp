@@ -62,6 +62,7 @@ void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spe
       res.status = status;  // refused before routing; the response is already set
       return;
     }
+    x.state.connections.handler_started(peer_key(req.remote_addr, req.remote_port));
     if (route.access == Access::login && !x.context.user) return send_unauthenticated(res);
     if (!within_route_limit(x, route.limit)) return;
     try {

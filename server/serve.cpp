@@ -10,7 +10,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <optional>
 #include <pthread.h>
 #include <thread>
 
@@ -19,6 +22,10 @@ namespace chirp::server {
 namespace {
 
 constexpr int k_default_threads = 16;
+/// After the first stop signal the server exits within this, whatever is running.
+constexpr auto k_shutdown_bound = std::chrono::seconds(10);
+/// How often slow connections are looked for (ServeOptions::request_timeout_s).
+constexpr auto k_watch_interval = std::chrono::milliseconds(500);
 
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so only
 /// the watcher below receives them.
@@ -84,23 +91,56 @@ int serve(const ServeOptions& options) {
                options.db_path.string());
   if (options.on_listening) options.on_listening(port);
 
-  std::atomic<bool> running{true};
+  // One thread for the stop signals and the connection watchdog. Any stop signal at
+  // any moment stops the server: stop() is repeated until the listen loop has ended
+  // (a stop() before that loop starts would do nothing). The first signal also ends
+  // every connection with no handler running (idle, silent, or a request still
+  // arriving), so only running handlers are waited for; a second signal, or
+  // k_shutdown_bound after the first, ends the process at once.
+  std::atomic<bool> listening{true};
+  std::atomic<bool> finished{false};
+  const auto request_deadline = std::chrono::seconds(options.request_timeout_s);
   std::thread watcher([&] {
-    timespec tick{0, 200'000'000};
-    while (running) {
+    std::optional<std::chrono::steady_clock::time_point> stopping_since;
+    auto next_watch = std::chrono::steady_clock::now();
+    while (!finished) {
+      timespec tick{0, stopping_since ? 50'000'000 : 200'000'000};
       int sig = sigtimedwait(&stop_signals, nullptr, &tick);
       if (sig == SIGINT || sig == SIGTERM) {
-        spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-        server.stop();
-        return;
+        const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        if (stopping_since) {
+          spdlog::warn("received {} again: exiting now", name);
+          spdlog::default_logger()->flush();
+          std::_Exit(1);
+        }
+        spdlog::info("received {}, shutting down (a second signal exits at once)", name);
+        stopping_since = std::chrono::steady_clock::now();
+      }
+      if (stopping_since) {
+        if (listening) server.stop();
+        state.connections.close_idle(port);
+        if (std::chrono::steady_clock::now() - *stopping_since > k_shutdown_bound) {
+          spdlog::warn("still busy {} s after the stop signal: exiting now",
+                       std::chrono::duration_cast<std::chrono::seconds>(k_shutdown_bound).count());
+          spdlog::default_logger()->flush();
+          std::_Exit(1);
+        }
+      } else if (std::chrono::steady_clock::now() >= next_watch) {
+        // A request's line, headers and body must arrive within the deadline.
+        if (int closed = state.connections.close_slow(port, request_deadline)) {
+          spdlog::info("closed {} connection(s) slower than {} s to send a request", closed,
+                       options.request_timeout_s);
+        }
+        next_watch = std::chrono::steady_clock::now() + k_watch_interval;
       }
     }
   });
   // Returns after stop(), once the pool has finished the requests in flight.
   bool clean = server.listen_after_bind();
-  running = false;
-  watcher.join();
+  listening = false;
   state.worker.stop();  // finishes the fan-out batch in progress
+  finished = true;
+  watcher.join();
   spdlog::info("stopped");
   return clean ? 0 : 1;
 }

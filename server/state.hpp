@@ -3,6 +3,7 @@
 // explicitly: the route table, the rate limiter and its live rules, metrics, the
 // fan-out worker, and each HTTP thread's Core and request context.
 
+#include "connections.hpp"
 #include "metrics.hpp"
 #include "rate_limit.hpp"
 #include "worker.hpp"
@@ -103,6 +104,7 @@ public:
   std::string route_label(const httplib::Request& req) const;
 
   Metrics metrics;
+  Connections connections;
   RateLimiter limiter;
   FanoutWorker worker;
   std::atomic<std::uint64_t> next_request_id{1};

@@ -16,6 +16,9 @@ struct ServeOptions {
   std::string log_level = "info";
   int threads = 0;               ///< HTTP worker threads; 0 = default (16)
   bool seed_demo = false;        ///< fill an empty database with demo users and tweets
+  /// Seconds a client may take to send a whole request (line, headers and body) once
+  /// its connection waits for one; slower connections are closed.
+  int request_timeout_s = 10;
   /// Peer addresses of reverse proxies (nginx) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
   /// Called once the server listens, with the bound port (tests, scripts).

@@ -13,6 +13,14 @@ constexpr std::int64_t k_longest_window_ms = 3'600'000;
 RateLimiter::RateLimiter(std::shared_ptr<Clock> clock) : m_clock(std::move(clock)) {}
 
 RateDecision RateLimiter::take(const std::string& key, const RateRule& rule) {
+  return decide(key, rule, true);
+}
+
+RateDecision RateLimiter::peek(const std::string& key, const RateRule& rule) {
+  return decide(key, rule, false);
+}
+
+RateDecision RateLimiter::decide(const std::string& key, const RateRule& rule, bool take) {
   if (rule.capacity <= 0) return {};
   std::int64_t now = m_clock->now_ms();
   double capacity = static_cast<double>(rule.capacity);
@@ -29,7 +37,7 @@ RateDecision RateLimiter::take(const std::string& key, const RateRule& rule) {
   RateDecision decision;
   decision.limit = rule.capacity;
   if (bucket.spent + 1.0 <= capacity) {
-    bucket.spent += 1.0;
+    if (take) bucket.spent += 1.0;
   } else {
     decision.allowed = false;
     decision.retry_after_seconds = std::max<std::int64_t>(

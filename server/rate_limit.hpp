@@ -30,6 +30,8 @@ public:
   explicit RateLimiter(std::shared_ptr<Clock> clock);
   /// Takes one token from the bucket KEY under RULE.
   RateDecision take(const std::string& key, const RateRule& rule);
+  /// Whether the bucket KEY has a token left under RULE, taking none.
+  RateDecision peek(const std::string& key, const RateRule& rule);
 
 private:
   /// What a key has spent, draining at the rule's rate: kept as spent rather than left,
@@ -39,6 +41,7 @@ private:
     std::int64_t updated_ms;
   };
   void forget_full_buckets(std::int64_t now);
+  RateDecision decide(const std::string& key, const RateRule& rule, bool take);
 
   std::shared_ptr<Clock> m_clock;
   std::mutex m_mutex;

@@ -9,8 +9,11 @@ namespace chirp::server {
 
 bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
                   const std::string& key, const RateRule& rule) {
-  RateDecision d = state.limiter.take(scope + ":" + key, rule);
-  if (rule.capacity <= 0) return true;
+  return answer_rate_decision(state, res, scope, rule, state.limiter.take(scope + ":" + key, rule));
+}
+
+void set_rate_headers(httplib::Response& res, const RateRule& rule, const RateDecision& d) {
+  if (rule.capacity <= 0) return;
   // Several buckets may apply to one request: the headers describe the last one checked.
   for (const char* name : {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}) {
     res.headers.erase(name);
@@ -18,6 +21,12 @@ bool within_limit(ServerState& state, httplib::Response& res, const std::string&
   res.set_header("RateLimit-Limit", std::to_string(d.limit));
   res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
   res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
+}
+
+bool answer_rate_decision(ServerState& state, httplib::Response& res, const std::string& scope,
+                          const RateRule& rule, const RateDecision& d) {
+  if (rule.capacity <= 0) return true;
+  set_rate_headers(res, rule, d);
   if (d.allowed) return true;
   state.metrics.count_rate_limited(scope);
   res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
@@ -32,8 +41,6 @@ namespace {
 bool within_route_limit(Exchange& x, RouteLimit limit) {
   switch (limit) {
     case RouteLimit::none: return true;
-    case RouteLimit::login:
-      return within_limit(x.state, x.res, "login", x.context.client, x.context.rules.logins);
     case RouteLimit::posting:
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
                           x.context.rules.posts);

@@ -24,6 +24,12 @@ void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spe
 /// false. Sets the RateLimit-* headers of the last bucket checked.
 bool within_limit(ServerState& state, httplib::Response& res, const std::string& scope,
                   const std::string& key, const RateRule& rule);
+/// The RateLimit-* headers of DECISION, taken under RULE (none for an unlimited rule).
+void set_rate_headers(httplib::Response& res, const RateRule& rule, const RateDecision& decision);
+/// Sets the RateLimit-* headers from DECISION (taken under RULE in bucket family
+/// SCOPE); on refusal counts it, sends 429 with Retry-After and returns false.
+bool answer_rate_decision(ServerState& state, httplib::Response& res, const std::string& scope,
+                          const RateRule& rule, const RateDecision& decision);
 
 void register_routes(httplib::Server& server, ServerState& state);
 void register_auth_routes(httplib::Server& server, ServerState& state);

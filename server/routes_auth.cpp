@@ -3,12 +3,46 @@
 
 #include <chirp/json.hpp>
 #include <chirp/time_format.hpp>
+#include <chirp/validate.hpp>
+
+#include <cctype>
 
 namespace chirp::server {
 
+namespace {
+
+/// The account a login names, as its throttle knows it: handles are case-insensitive
+/// (and a handle is short; anything longer names no account but is bounded anyway).
+std::string account_key(std::string_view username) {
+  std::string key(handle_part(username).substr(0, 64));
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+/// Failed logins are limited per client address and per account; successful ones are
+/// not counted. A throttled account still lets in the addresses that logged in to it
+/// before, so an attacker guessing from elsewhere cannot lock its owner out. Sends the
+/// 429 and returns false when this attempt may not go on.
+bool may_try_login(Exchange& x, const std::string& account) {
+  const auto& rules = x.context.rules;
+  auto by_address = x.state.limiter.peek("login:" + x.context.client, rules.logins);
+  if (!answer_rate_decision(x.state, x.res, "login", rules.logins, by_address)) return false;
+  if (x.state.known_login_address(account, x.context.client)) return true;
+  auto by_account = x.state.limiter.peek("login_account:" + account, rules.account_logins);
+  return answer_rate_decision(x.state, x.res, "login_account", rules.account_logins, by_account);
+}
+
+void count_failed_login(Exchange& x, const std::string& account) {
+  const auto& rules = x.context.rules;
+  auto by_address = x.state.limiter.take("login:" + x.context.client, rules.logins);
+  x.state.limiter.take("login_account:" + account, rules.account_logins);
+  set_rate_headers(x.res, rules.logins, by_address);
+}
+
+}  // namespace
+
 void register_auth_routes(httplib::Server& server, ServerState& state) {
-  add_route(server, state, {"POST", "/login", "/login", Access::open, RouteLimit::login},
-            [](Exchange& x) {
+  add_route(server, state, {"POST", "/login", "/login"}, [](Exchange& x) {
               auto body = json_body(x);
               if (!body) return;
               auto username = string_field(*body, "username");
@@ -18,8 +52,14 @@ void register_auth_routes(httplib::Server& server, ServerState& state) {
                            "send {\"username\": ..., \"password\": ...}");
                 return;
               }
+              const std::string account = account_key(*username);
+              if (!may_try_login(x, account)) return;
               auto login = x.core.auth().login(*username, *password);
-              if (!login) return send_error(x.res, login.error());
+              if (!login) {
+                if (login.error().code == Code::unauthenticated) count_failed_login(x, account);
+                return send_error(x.res, login.error());
+              }
+              x.state.remember_login_address(account, x.context.client);
               send_json(x.res, 200,
                         {{"token", login->token},
                          {"expires_at", format_rfc3339(login->expires_at_ms)},

@@ -53,10 +53,34 @@ RateRules ServerState::rate_rules(Core& core) {
     auto rule = [&](const char* key) {
       return RateRule{core.settings().value(key), setting::rate_window_ms};
     };
-    m_rules = {rule(setting::rate_requests), rule(setting::rate_logins), rule(setting::rate_posts)};
+    m_rules = {rule(setting::rate_requests), rule(setting::rate_logins),
+               rule(setting::rate_account_logins), rule(setting::rate_posts)};
     m_rules_read = now;
   }
   return m_rules;
+}
+
+namespace {
+constexpr std::size_t k_known_addresses_per_account = 8;
+constexpr std::size_t k_known_accounts = 100'000;
+}  // namespace
+
+bool ServerState::known_login_address(const std::string& account, const std::string& address) {
+  std::lock_guard lock(m_known_mutex);
+  auto it = m_known_addresses.find(account);
+  return it != m_known_addresses.end() &&
+         std::find(it->second.begin(), it->second.end(), address) != it->second.end();
+}
+
+void ServerState::remember_login_address(const std::string& account, const std::string& address) {
+  std::lock_guard lock(m_known_mutex);
+  if (m_known_addresses.size() >= k_known_accounts && !m_known_addresses.contains(account)) {
+    m_known_addresses.clear();  // as many as fit; starting over costs only convenience
+  }
+  auto& addresses = m_known_addresses[account];
+  std::erase(addresses, address);
+  addresses.insert(addresses.begin(), address);  // newest first
+  if (addresses.size() > k_known_addresses_per_account) addresses.pop_back();
 }
 
 void ServerState::add_route(const RouteSpec& route) {

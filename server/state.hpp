@@ -39,7 +39,6 @@ enum class Access {
 /// A rate limit a route adds to the per-address and per-user request limits.
 enum class RouteLimit {
   none,
-  login,    ///< ratelimit.logins_per_5min, per client address
   posting,  ///< ratelimit.posts_per_5min, per user: it creates a tweet
 };
 
@@ -55,7 +54,8 @@ struct RouteSpec {
 /// The rate-limit settings, read from the database (at most a second old).
 struct RateRules {
   RateRule requests;  ///< per user and per client address
-  RateRule logins;    ///< per client address
+  RateRule logins;          ///< failed logins per client address
+  RateRule account_logins;  ///< failed logins per account, from addresses new to it
   RateRule posts;     ///< per user
 };
 
@@ -109,6 +109,11 @@ public:
   FanoutWorker worker;
   std::atomic<std::uint64_t> next_request_id{1};
 
+  /// The addresses each account last logged in from (at most a few per account, for
+  /// as many accounts as fit), so that a throttled account still lets its owner in.
+  bool known_login_address(const std::string& account, const std::string& address);
+  void remember_login_address(const std::string& account, const std::string& address);
+
 private:
   struct Slot {
     std::unique_ptr<Core> core;
@@ -123,6 +128,9 @@ private:
   std::mutex m_rules_mutex;
   RateRules m_rules;
   std::optional<std::chrono::steady_clock::time_point> m_rules_read;
+
+  std::mutex m_known_mutex;
+  std::unordered_map<std::string, std::vector<std::string>> m_known_addresses;
 
   struct RouteEntry {
     std::string method;

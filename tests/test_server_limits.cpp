@@ -438,3 +438,74 @@ TEST_CASE("server: a POST with no body needs no Content-Length") {
   CHECK(r.status == 204);
   CHECK(get(client, "/users/alice/timeline", alice.token).status == 401);
 }
+
+namespace {
+
+/// POST /login from the local address SOURCE (any 127.x.y.z); the reply.
+Reply login_from(int port, const char* source, const std::string& handle,
+                 const std::string& password) {
+  RawConnection connection(port, std::chrono::seconds(10), source);
+  std::string body = json{{"username", handle}, {"password", password}}.dump();
+  connection.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: " + std::to_string(body.size()) +
+                  "\r\nConnection: close\r\n\r\n" + body);
+  return connection.read_response();
+}
+
+}  // namespace
+
+TEST_CASE("server: successful logins are not counted against the login limit") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db", {.settings = {{"ratelimit.logins_per_5min", "2"},
+                                                       {"ratelimit.account_logins_per_5min", "2"}}});
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  REQUIRE(post_json(client, "/users", {{"handle", "alice"}, {"password", k_test_password}}).status == 201);
+  for (int i = 0; i < 5; ++i) {
+    CAPTURE(i);
+    CHECK(post_json(client, "/login", {{"username", "alice"}, {"password", k_test_password}}).status == 200);
+  }
+  // Failures are: after two, the address is refused even with the right password.
+  for (int i = 0; i < 2; ++i) {
+    CHECK(post_json(client, "/login", {{"username", "alice"}, {"password", "wrong password"}}).status == 401);
+  }
+  auto r = post_json(client, "/login", {{"username", "alice"}, {"password", k_test_password}});
+  CHECK(r.status == 429);
+  CHECK(std::stoi(r.header("Retry-After")) <= 150);
+}
+
+TEST_CASE("server: failed logins are limited per account, without locking out its owner") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db", {.settings = {{"ratelimit.logins_per_5min", "1000"},
+                                                       {"ratelimit.account_logins_per_5min", "5"}}});
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  REQUIRE(post_json(client, "/users", {{"handle", "alice"}, {"password", k_test_password}}).status == 201);
+  // The owner logs in from home first.
+  REQUIRE(login_from(server.port(), "127.0.0.9", "alice", k_test_password).status == 200);
+
+  // 50 guesses from five addresses: after five failures in all, the rest are refused
+  // without a password check.
+  int refused = 0;
+  int wrong = 0;
+  for (int i = 0; i < 50; ++i) {
+    std::string source = "127.0.0." + std::to_string(1 + i % 5);
+    auto r = login_from(server.port(), source.c_str(), "ALICE", "guess " + std::to_string(i));
+    if (r.status == 429) ++refused;
+    if (r.status == 401) ++wrong;
+  }
+  CHECK(wrong == 5);
+  CHECK(refused == 45);
+  // The owner, from an address that logged in to the account before, still gets in...
+  CHECK(login_from(server.port(), "127.0.0.9", "alice", k_test_password).status == 200);
+  // ...while the right password from an unknown address waits one token's time
+  // (5 minutes / 5 = 60 s at most).
+  auto r = login_from(server.port(), "127.0.0.20", "alice", k_test_password);
+  CHECK(r.status == 429);
+  CHECK(std::stoi(r.header("Retry-After")) <= 60);
+  // Other accounts are not affected.
+  REQUIRE(post_json(client, "/users", {{"handle", "bob"}, {"password", k_test_password}}).status == 201);
+  CHECK(login_from(server.port(), "127.0.0.1", "bob", k_test_password).status == 200);
+  auto metrics = get(client, "/metrics").body;
+  CHECK(metric_value(metrics, R"(chirp_rate_limited_total{bucket="login_account"})") >= 45.0);
+}

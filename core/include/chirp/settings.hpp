@@ -43,6 +43,7 @@ inline constexpr const char* node_id = "ids.node_id";
 inline constexpr const char* token_ttl_hours = "auth.token_ttl_hours";
 inline constexpr const char* rate_requests = "ratelimit.requests_per_5min";
 inline constexpr const char* rate_logins = "ratelimit.logins_per_5min";
+inline constexpr const char* rate_account_logins = "ratelimit.account_logins_per_5min";
 inline constexpr const char* rate_posts = "ratelimit.posts_per_5min";
 /// The window every ratelimit.*_per_5min setting counts in.
 inline constexpr std::int64_t rate_window_ms = 5 * 60 * 1000;

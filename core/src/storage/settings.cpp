@@ -27,8 +27,11 @@ constexpr std::array k_specs = {
                 "when they return (0 = never skip)"},
     SettingSpec{setting::node_id, 0, 0, 1023,
                 "node id written into new ids (distinct per writer node)"},
+    SettingSpec{setting::rate_account_logins, 10, 0, 1000000,
+                "failed logins per account per 5 minutes, from addresses that have not logged "
+                "in to it before (0 = unlimited)"},
     SettingSpec{setting::rate_logins, 10, 0, 1000000,
-                "login attempts per client address per 5 minutes (0 = unlimited)"},
+                "failed logins per client address per 5 minutes (0 = unlimited)"},
     SettingSpec{setting::rate_posts, 60, 0, 1000000,
                 "tweets, replies and retweets per user per 5 minutes (0 = unlimited)"},
     SettingSpec{setting::rate_requests, 300, 0, 1000000,

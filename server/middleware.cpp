@@ -185,6 +185,16 @@ void install_middleware(httplib::Server& server, ServerState& state) {
           std::rethrow_exception(ep);
         } catch (const std::exception& e) {
           what = e.what();
+          // The database could not be written: a full disk (or a file size limit). The
+          // write was rolled back; reads go on, and writes work again once there is
+          // room, without a restart.
+          if (is_storage_full(e)) {
+            spdlog::warn("request {}: {}", state.context().request_id, what);
+            res.set_header("Retry-After", "60");
+            send_error(res, 507, "storage_full",
+                       "the server's storage is full: nothing was written; reading still works");
+            return;
+          }
         } catch (...) {
         }
         spdlog::error("request {}: {}", state.context().request_id, what);

@@ -59,6 +59,9 @@ int serve(const ServeOptions& options) {
   }
 
   sigset_t stop_signals = block_stop_signals();
+  // A file size limit (ulimit -f) makes writes fail with EFBIG, which SQLite reports;
+  // the default action of SIGXFSZ would kill the server instead.
+  std::signal(SIGXFSZ, SIG_IGN);
   httplib::Server server;
   int threads = options.threads > 0 ? options.threads : k_default_threads;
   // Each keep-alive connection holds a pool thread until it closes: bound how long

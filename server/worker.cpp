@@ -40,6 +40,8 @@ void FanoutWorker::notify() {
 
 void FanoutWorker::run() {
   auto core = Core::open({.path = m_db_path});
+  std::string last_error;
+  std::chrono::steady_clock::time_point last_logged;
   for (;;) {
     {
       std::unique_lock lock(m_mutex);
@@ -62,8 +64,14 @@ void FanoutWorker::run() {
                       stats.skipped_celebrity);
       }
     } catch (const std::exception& e) {
-      // The queue is durable: whatever failed is retried at the next wake-up.
-      spdlog::error("fan-out failed: {}", e.what());
+      // The queue is durable: whatever failed is retried at the next wake-up. The same
+      // failure (a full disk) is logged once a minute, not ten times a second.
+      auto now = std::chrono::steady_clock::now();
+      if (e.what() != last_error || now - last_logged > std::chrono::minutes(1)) {
+        spdlog::error("fan-out failed (retrying): {}", e.what());
+        last_error = e.what();
+        last_logged = now;
+      }
     }
   }
 }

@@ -171,3 +171,48 @@ TEST_CASE("server: X-Forwarded-For is believed only from a trusted proxy") {
   CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.4\r\nX-Forwarded-For: 10.0.0.5\r\n") == 429);
   CHECK(eventually([&] { return server.log().find("10.0.0.2 GET /healthz 200") != std::string::npos; }));
 }
+
+TEST_CASE("server: a full disk is a 507, reads go on, and writes come back without a restart") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+  std::vector<std::string> acknowledged{post_tweet(client, alice.token, "before the disk filled")};
+  // A file size limit on the running server stands in for a full disk: a write past it
+  // fails (EFBIG), as one past the end of the disk's space (ENOSPC) would.
+  auto limit = [&](const std::string& size) {
+    std::string command = "prlimit --pid " + std::to_string(server.pid()) + " --fsize=" + size;
+    REQUIRE(std::system(command.c_str()) == 0);
+  };
+  limit("65536:");  // soft limit only: raising it back needs no privilege
+  Reply refused;
+  for (int i = 0; i < 300 && refused.status != 507; ++i) {
+    auto r = post_json(client, "/tweets", {{"text", "filling " + std::to_string(i) + std::string(200, 'x')}},
+                       alice.token);
+    if (r.status == 201) {
+      acknowledged.push_back(r.json()["id"]);
+    } else {
+      refused = r;
+    }
+  }
+  REQUIRE(refused.status == 507);
+  CHECK(refused.error_code() == "storage_full");
+  CHECK(refused.json()["error"]["message"].get<std::string>().find("full") != std::string::npos);
+  // Reads keep working.
+  CHECK(get(client, "/users/alice").status == 200);
+  CHECK(get(client, "/users/alice/tweets?limit=200").status == 200);
+  CHECK(get(client, "/healthz").status == 200);
+  // Room again: writes work, no restart.
+  limit("unlimited:");
+  auto after = post_json(client, "/tweets", {{"text", "after the disk was freed"}}, alice.token);
+  CHECK(after.status == 201);
+  if (after.status == 201) acknowledged.push_back(after.json()["id"]);
+  CHECK(server.stop() == 0);
+  // No corruption, and every acknowledged tweet is there.
+  CHECK(sqlite3(server.db(), "PRAGMA integrity_check") == "ok");
+  for (const auto& id : acknowledged) {
+    CAPTURE(id);
+    CHECK(sqlite3(server.db(), "SELECT count(*) FROM tweets WHERE id = " + id) == "1");
+  }
+}

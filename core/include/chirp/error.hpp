@@ -41,4 +41,9 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// True when E is a write the storage had no room for: the disk is full, the file hit
+/// a size limit (ulimit -f), or a size cap. The transaction was rolled back; reads work,
+/// and writes work again once there is room.
+bool is_storage_full(const std::exception& e);
+
 }  // namespace chirp

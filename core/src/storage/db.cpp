@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Exception.h>
 
+#include <chirp/error.hpp>
+
 #include <sqlite3.h>
 
 namespace chirp::detail {
@@ -57,3 +59,16 @@ void Db::rollback_quietly() noexcept {
 }
 
 }  // namespace chirp::detail
+
+namespace chirp {
+
+bool is_storage_full(const std::exception& e) {
+  const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  if (sqlite == nullptr) return false;
+  int code = sqlite->getExtendedErrorCode();
+  // SQLITE_FULL: no space (ENOSPC) or a page cap; SQLITE_IOERR_WRITE: the system
+  // refused the write (EFBIG past a file size limit).
+  return (code & 0xff) == SQLITE_FULL || code == SQLITE_IOERR_WRITE;
+}
+
+}  // namespace chirp

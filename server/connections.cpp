@@ -1,6 +1,8 @@
 #include "connections.hpp"
 
 #include <arpa/inet.h>
+#include <linux/tcp.h>
+#include <sys/ioctl.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -120,6 +122,47 @@ int Connections::close_slow(int listen_port, std::chrono::steady_clock::duration
   // its peer behind: forgotten once that connection is gone.
   std::erase_if(m_in_handler, [&](const std::string& peer) { return !m_inode_of_peer.contains(peer); });
   return closed;
+}
+
+bool PipelineWatch::read_beyond(const std::string& peer, int listen_port,
+                                std::uint64_t request_bytes) {
+  int port = 0;
+  std::string now_peer;
+  if (m_fd < 0 || peer != m_peer || !describe(m_fd, port, now_peer) || now_peer != peer) {
+    // A new connection for this thread: find its socket (once per connection).
+    m_fd = -1;
+    m_consumed = 0;
+    for (const auto& socket : Connections::client_sockets(listen_port)) {
+      if (socket.peer == peer) m_fd = socket.fd;
+    }
+    m_peer = peer;
+    if (m_fd < 0) return false;
+  }
+  struct tcp_info info {};
+  socklen_t length = sizeof info;
+  int unread = 0;
+  if (::getsockopt(m_fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      ::ioctl(m_fd, FIONREAD, &unread) != 0) {
+    return false;
+  }
+  std::uint64_t consumed = info.tcpi_bytes_received - static_cast<std::uint64_t>(unread);
+  if (consumed < m_consumed) m_consumed = 0;  // a new connection under the same peer
+  // The estimate of a request's size can be a few bytes off (spaces around header
+  // values); a request pipelined behind it is at least 16 bytes ("GET / HTTP/1.1" and
+  // an empty line).
+  constexpr std::uint64_t k_smallest_request = 16;
+  bool beyond = consumed >= m_consumed + request_bytes + k_smallest_request;
+  m_consumed = consumed;
+  return beyond;
+}
+
+void drain_unread(int fd) {
+  if (fd < 0) return;
+  char buffer[4096];
+  for (int i = 0; i < 256; ++i) {  // at most 1 MiB
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n <= 0) break;
+  }
 }
 
 }  // namespace chirp::server

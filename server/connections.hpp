@@ -54,4 +54,31 @@ private:
   std::unordered_map<std::string, std::uint64_t> m_inode_of_peer;
 };
 
+/// Per HTTP thread: notices requests pipelined behind the one being answered.
+/// cpp-httplib 0.11.4 reads a connection through a 4 KiB buffer that it makes anew for
+/// each request of a kept-alive connection, so requests that arrived together with the
+/// one being answered sit in a buffer that is then thrown away: they would be dropped
+/// silently. The kernel tells how many bytes the connection received and how many are
+/// still unread (TCP_INFO, FIONREAD); what httplib read beyond the requests it parsed
+/// is what would be lost. Such a response says Connection: close and ends the
+/// connection, which RFC 9112 section 9.3.2 lets a client retry on.
+class PipelineWatch {
+public:
+  /// Whether the connection of the request from PEER (a thread serves one connection at
+  /// a time) holds bytes httplib read beyond this request, which took REQUEST_BYTES on
+  /// the wire; LISTEN_PORT finds the connection's socket the first time.
+  bool read_beyond(const std::string& peer, int listen_port, std::uint64_t request_bytes);
+  /// The socket of the connection last looked at, or -1.
+  int fd() const { return m_fd; }
+
+private:
+  int m_fd = -1;
+  std::string m_peer;
+  std::uint64_t m_consumed = 0;  ///< bytes of this connection's requests so far
+};
+
+/// Reads and drops whatever the kernel holds unread for FD (a closing connection's
+/// pipelined requests), so that closing it ends with FIN rather than RST.
+void drain_unread(int fd);
+
 }  // namespace chirp::server

@@ -22,6 +22,12 @@ Metrics::Metrics()
                          .Name("chirp_rate_limited_total")
                          .Help("Requests refused with 429, by bucket")
                          .Register(*m_registry)),
+      m_pipelined_closes(BuildCounter()
+                             .Name("chirp_http_pipelined_closes_total")
+                             .Help("Connections ended after a response because requests were "
+                                   "pipelined behind it")
+                             .Register(*m_registry)
+                             .Add({})),
       m_fanout_items(BuildCounter()
                          .Name("chirp_fanout_items_total")
                          .Help("Fan-out queue items completed")
@@ -69,6 +75,8 @@ void Metrics::observe_request(std::string_view method, const std::string& route,
 void Metrics::count_rate_limited(const std::string& scope) {
   m_rate_limited.Add({{"bucket", scope}}).Increment();
 }
+
+void Metrics::count_pipelined_close() { m_pipelined_closes.Increment(); }
 
 void Metrics::count_fanout(const FanoutStats& stats) {
   m_fanout_items.Increment(static_cast<double>(stats.items));

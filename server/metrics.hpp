@@ -25,6 +25,8 @@ public:
   void observe_request(std::string_view method, const std::string& route, int status,
                        std::optional<double> seconds);
   void count_rate_limited(const std::string& scope);
+  /// A response that ended its connection because requests were pipelined behind it.
+  void count_pipelined_close();
   void count_fanout(const FanoutStats& stats);
   /// Time from a tweet's commit to its fan-out's commit.
   void observe_delivery_lag(double seconds);
@@ -36,6 +38,7 @@ private:
   prometheus::Family<prometheus::Counter>& m_requests;
   prometheus::Family<prometheus::Histogram>& m_latency;
   prometheus::Family<prometheus::Counter>& m_rate_limited;
+  prometheus::Counter& m_pipelined_closes;
   prometheus::Counter& m_fanout_items;
   prometheus::Counter& m_fanout_rows;
   prometheus::Counter& m_fanout_celebrity;

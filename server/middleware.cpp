@@ -19,6 +19,21 @@ namespace {
 
 using HandlerResponse = httplib::Server::HandlerResponse;
 
+/// The size of REQ's request line and headers as the client most likely sent them
+/// ("Name: value" lines; httplib trims what surrounds values), without the fields
+/// httplib adds itself.
+std::uint64_t head_bytes(const httplib::Request& req) {
+  std::uint64_t bytes = req.method.size() + 1 + req.target.size() + 1 + req.version.size() + 2;
+  for (const auto& [name, value] : req.headers) {
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;
+    }
+    bytes += name.size() + 2 + value.size() + 2;
+  }
+  return bytes + 2;
+}
+
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -52,9 +67,12 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
 
 HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                           httplib::Response& res) {
-  auto [core, ctx] = state.thread();
+  auto thread = state.thread();
+  auto& core = thread.core;
+  auto& ctx = thread.context;
   ctx = RequestContext{};
   ctx.start_ns = now_ns();
+  ctx.head_bytes = head_bytes(req);  // before this hook changes any header
   ctx.request_id = fmt::format("{:016x}", state.next_request_id.fetch_add(1));
   res.set_header("X-Request-Id", ctx.request_id);
 
@@ -120,22 +138,39 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
 /// the client declared are never read. httplib 0.11.4 has no way to close a kept-alive
 /// connection from a handler, but it does close one whose content provider fails, so
 /// the provider writes the whole body and then reports failure.
-void answer_then_close(RequestContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void answer_then_close(RequestContext& ctx, const httplib::Request& req, httplib::Response& res,
+                       int drain_fd = -1) {
   auto body = std::make_shared<std::string>(std::move(res.body));
   std::string type = res.get_header_value("Content-Type");
   res.body.clear();
   res.set_header("Connection", "close");
-  res.set_content_provider(body->size(), type,
-                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             sink.write(body->data() + offset, length);
-                             return false;
-                           });
+  res.set_content_provider(
+      body->size(), type,
+      [body, drain_fd](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        sink.write(body->data() + offset, length);
+        // Bytes left unread make the close a reset, which can cost the client the
+        // response it has not read yet.
+        drain_unread(drain_fd);
+        return false;
+      });
   ctx.closing = true;
   // Nothing is to be read before answering. The Request httplib hands to this hook is
   // its own mutable object.
   auto& mutable_req = const_cast<httplib::Request&>(req);
   mutable_req.headers.erase("Content-Length");
   mutable_req.set_header("Content-Length", "0");
+}
+
+void end_if_pipelined(ServerState& state, const httplib::Request& req, httplib::Response& res) {
+  auto thread = state.thread();
+  auto& ctx = thread.context;
+  if (ctx.closing || ctx.head_bytes == 0) return;
+  if (!thread.pipeline.read_beyond(peer_key(req.remote_addr, req.remote_port), req.local_port,
+                                   ctx.head_bytes + req.body.size())) {
+    return;
+  }
+  state.metrics.count_pipelined_close();
+  answer_then_close(ctx, req, res, thread.pipeline.fd());
 }
 
 /// True when the request declares body bytes that nothing has read yet.
@@ -161,6 +196,8 @@ void install_middleware(httplib::Server& server, ServerState& state) {
               return HandlerResponse::Unhandled;
             }
             answer_then_close(state.context(), req, res);
+          } else if (handled == HandlerResponse::Handled) {
+            end_if_pipelined(state, req, res);
           }
           return handled;
         } catch (const std::exception& e) {
@@ -202,9 +239,15 @@ void install_middleware(httplib::Server& server, ServerState& state) {
       });
   // Anything that ends with an error status and no body (no route matched, httplib's
   // own checks) gets the JSON error shape too.
-  server.set_error_handler([&state](const httplib::Request&, httplib::Response& res) {
+  server.set_error_handler([&state](const httplib::Request& req, httplib::Response& res) {
     auto& ctx = state.context();
     if (ctx.closing) return;  // the response is in a content provider
+    struct EndIfPipelined {
+      ServerState& state;
+      const httplib::Request& req;
+      httplib::Response& res;
+      ~EndIfPipelined() { end_if_pipelined(state, req, res); }
+    } end_if_pipelined_after{state, req, res};
     if (auto refused = ctx.refused_status) res.status = refused;
     if (!res.body.empty()) return;
     switch (res.status) {

@@ -10,4 +10,8 @@ namespace chirp::server {
 
 void install_middleware(httplib::Server& server, ServerState& state);
 
+/// Once REQ has been read whole: when httplib also read requests pipelined behind it,
+/// which it would drop, RES says Connection: close and the connection ends after it.
+void end_if_pipelined(ServerState& state, const httplib::Request& req, httplib::Response& res);
+
 }  // namespace chirp::server

@@ -1,5 +1,7 @@
 #include "routes.hpp"
 
+#include "middleware.hpp"
+
 #include <fmt/core.h>
 
 #include <stdexcept>
@@ -77,6 +79,7 @@ void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spe
     } catch (const FieldError&) {
       send_error(res, 400, "bad_request", "a field of the body has the wrong type");
     }
+    end_if_pipelined(state, req, res);
   };
   std::string method = route.method;
   if (method == "GET") {

@@ -43,7 +43,7 @@ ServerState::ThreadSlot ServerState::thread() {
     slot->core = std::make_unique<Core>(
         Core::open({.path = m_db_path, .work_queued = [this] { worker.notify(); }}));
   }
-  return {*slot->core, slot->context};
+  return {*slot->core, slot->context, slot->pipeline};
 }
 
 RateRules ServerState::rate_rules(Core& core) {

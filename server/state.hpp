@@ -68,6 +68,7 @@ struct RequestContext {
   std::string client;               ///< the client's address (see client_address)
   std::int64_t start_ns = 0;
   int refused_status = 0;  ///< set when the middleware refused a request with a body
+  std::uint64_t head_bytes = 0;  ///< the request line and headers, as sent (estimated)
   bool closing = false;    ///< the response ends the connection
 };
 
@@ -89,6 +90,7 @@ public:
   struct ThreadSlot {
     Core& core;
     RequestContext& context;
+    PipelineWatch& pipeline;
   };
   ThreadSlot thread();
   Core& core() { return thread().core; }
@@ -118,6 +120,7 @@ private:
   struct Slot {
     std::unique_ptr<Core> core;
     RequestContext context;
+    PipelineWatch pipeline;
   };
 
   std::filesystem::path m_db_path;

@@ -216,3 +216,74 @@ TEST_CASE("server: a full disk is a 507, reads go on, and writes come back witho
     CHECK(sqlite3(server.db(), "SELECT count(*) FROM tweets WHERE id = " + id) == "1");
   }
 }
+
+TEST_CASE("server: pipelined requests are answered in order or the connection closes cleanly") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+
+  SUBCASE("50 requests written at once") {
+    RawConnection connection(server.port(), std::chrono::seconds(3));
+    std::string burst;
+    for (int i = 0; i < 50; ++i) burst += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    REQUIRE(connection.send(burst));
+    std::vector<Reply> answers;
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 50; ++i) {
+      auto r = connection.read_response();
+      if (r.status < 0) break;
+      answers.push_back(r);
+    }
+    auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE_FALSE(answers.empty());
+    for (const auto& r : answers) CHECK(r.status == 200);
+    if (answers.size() < 50) {
+      // Not silently: the last answer said the connection ends, and it did, at once
+      // (not after the keep-alive timeout).
+      CHECK(answers.back().header("Connection") == "close");
+      CHECK(took < std::chrono::milliseconds(900));
+    }
+  }
+
+  SUBCASE("two posts written at once: every answered post exists, no other does") {
+    auto post = [&](const std::string& text) {
+      std::string body = json{{"text", text}}.dump();
+      return "POST /tweets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.token +
+             "\r\nContent-Type: application/json\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    RawConnection connection(server.port(), std::chrono::seconds(3));
+    REQUIRE(connection.send(post("first") + post("second")));
+    int created = 0;
+    Reply last;
+    for (int i = 0; i < 2; ++i) {
+      auto r = connection.read_response();
+      if (r.status < 0) break;
+      CHECK(r.status == 201);
+      ++created;
+      last = r;
+    }
+    REQUIRE(created >= 1);
+    if (created < 2) CHECK(last.header("Connection") == "close");
+    CHECK(user_profile(client, "alice")["tweets_count"] == created);
+  }
+
+  SUBCASE("requests one after another on a kept-alive connection are not taken for pipelined") {
+    RawConnection connection(server.port());
+    for (int i = 0; i < 100; ++i) {
+      CAPTURE(i);
+      std::string request = i % 2 == 0
+          ? "GET /users/alice/tweets?limit=" + std::to_string(1 + i % 7) + " HTTP/1.1\r\nHost: x\r\n"
+            "User-Agent: chirp-test/1.0\r\nAccept: */*\r\n\r\n"
+          : "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) + "\r\n\r\n";
+      REQUIRE(connection.send(request));
+      auto r = connection.read_response();
+      REQUIRE(r.status == 200);
+      CHECK(r.header("Connection") != "close");
+    }
+    auto metrics = get(client, "/metrics").body;
+    CHECK(metric_value(metrics, "chirp_http_pipelined_closes_total") == 0.0);
+  }
+}

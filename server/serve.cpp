@@ -1,5 +1,6 @@
 #include "http.hpp"
 #include "middleware.hpp"
+#include "pool.hpp"
 #include "routes.hpp"
 #include "state.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <sys/socket.h>
 #include <cstdlib>
 #include <optional>
 #include <pthread.h>
@@ -22,10 +24,13 @@ namespace chirp::server {
 namespace {
 
 constexpr int k_default_threads = 16;
+constexpr int k_listen_backlog = 1024;
 /// After the first stop signal the server exits within this, whatever is running.
 constexpr auto k_shutdown_bound = std::chrono::seconds(10);
-/// How often slow connections are looked for (ServeOptions::request_timeout_s).
-constexpr auto k_watch_interval = std::chrono::milliseconds(500);
+/// How often slow connections are looked for (ServeOptions::request_timeout_s), and
+/// the deadline while connections wait for a thread.
+constexpr auto k_watch_interval = std::chrono::milliseconds(250);
+constexpr auto k_crowded_request_deadline = std::chrono::seconds(1);
 
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so only
 /// the watcher below receives them.
@@ -66,7 +71,10 @@ int serve(const ServeOptions& options) {
   int threads = options.threads > 0 ? options.threads : k_default_threads;
   // Each keep-alive connection holds a pool thread until it closes: bound how long
   // an idle one may hold it.
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  std::atomic<std::size_t> waiting_connections{0};
+  server.new_task_queue = [threads, &waiting_connections] {
+    return new CountingPool(threads, waiting_connections);
+  };
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
   // Short: an idle kept-alive connection holds a pool thread, and on SIGTERM httplib
@@ -75,6 +83,15 @@ int serve(const ServeOptions& options) {
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);
   server.set_payload_max_length(k_max_body_bytes);
+  // The listening socket: SO_REUSEADDR (a restart need not wait out TIME_WAIT), but
+  // not httplib's default SO_REUSEPORT, under which a second server on the same port
+  // starts and the kernel splits the connections between the two.
+  int listen_fd = -1;
+  server.set_socket_options([&listen_fd](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   install_middleware(server, state);
   register_routes(server, state);
 
@@ -89,6 +106,10 @@ int serve(const ServeOptions& options) {
                   options.bind, options.port);
     return 1;
   }
+  // httplib listens with a backlog of 5: a burst of connections overflows it, and the
+  // kernel drops their SYNs (each client then retries after a second or more). The
+  // queue that holds them until a thread is free is the pool's.
+  if (listen_fd >= 0) ::listen(listen_fd, k_listen_backlog);
   state.worker.start();
   spdlog::info("listening on http://{}:{} (database {})", options.bind, port,
                options.db_path.string());
@@ -129,10 +150,17 @@ int serve(const ServeOptions& options) {
           std::_Exit(1);
         }
       } else if (std::chrono::steady_clock::now() >= next_watch) {
-        // A request's line, headers and body must arrive within the deadline.
-        if (int closed = state.connections.close_slow(port, request_deadline)) {
-          spdlog::info("closed {} connection(s) slower than {} s to send a request", closed,
-                       options.request_timeout_s);
+        // A request's line, headers and body must arrive within the deadline; while
+        // accepted connections wait for a thread, within a second: idle, silent and
+        // slow clients then give their threads to the ones waiting.
+        bool crowded = waiting_connections > 0;
+        auto deadline = crowded ? std::min<std::chrono::steady_clock::duration>(
+                                      request_deadline, k_crowded_request_deadline)
+                                : std::chrono::steady_clock::duration(request_deadline);
+        if (int closed = state.connections.close_slow(port, deadline)) {
+          spdlog::info("closed {} connection(s) slower than {} ms to send a request{}", closed,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(deadline).count(),
+                       crowded ? " (connections were waiting for a thread)" : "");
         }
         next_watch = std::chrono::steady_clock::now() + k_watch_interval;
       }

@@ -1,0 +1,48 @@
+#include "pool.hpp"
+
+namespace chirp::server {
+
+CountingPool::CountingPool(int threads, std::atomic<std::size_t>& waiting) : m_waiting(waiting) {
+  for (int i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
+}
+
+CountingPool::~CountingPool() { shutdown(); }
+
+void CountingPool::enqueue(std::function<void()> job) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_jobs.push_back(std::move(job));
+    ++m_waiting;
+  }
+  m_ready.notify_one();
+}
+
+void CountingPool::shutdown() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_shutdown) return;
+    m_shutdown = true;
+  }
+  m_ready.notify_all();
+  for (auto& thread : m_threads) thread.join();
+}
+
+void CountingPool::work() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(m_mutex);
+      m_ready.wait(lock, [&] { return m_shutdown || !m_jobs.empty(); });
+      if (m_jobs.empty()) return;  // shutting down, nothing left
+      // Newest first: when connections pile up (idle or slow clients holding every
+      // thread), a client that just arrived is served as soon as a thread frees, and
+      // the old ones are those the watchdog closes. With no queue this changes nothing.
+      job = std::move(m_jobs.back());
+      m_jobs.pop_back();
+      --m_waiting;
+    }
+    job();
+  }
+}
+
+}  // namespace chirp::server

@@ -438,6 +438,14 @@ bool RawConnection::send(const std::string& bytes) {
   return true;
 }
 
+bool RawConnection::is_open() const {
+  pollfd p{m_fd, POLLIN | POLLRDHUP, 0};
+  if (::poll(&p, 1, 0) == 0) return true;
+  if ((p.revents & (POLLERR | POLLHUP | POLLRDHUP)) != 0) return false;
+  char byte;
+  return ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 Reply RawConnection::read_response() {
   Reply reply;
   auto fill = [&]() {

@@ -159,6 +159,8 @@ public:
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
   bool send(const std::string& bytes);
+  /// Whether the peer has not closed (or reset) the connection; reads nothing.
+  bool is_open() const;
   /// Reads one HTTP response (headers and a Content-Length body); status -1 when the
   /// connection closed or timed out first. BODY holds what arrived.
   Reply read_response();

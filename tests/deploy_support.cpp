@@ -202,7 +202,9 @@ std::optional<int> Deployment::stop(std::chrono::milliseconds timeout) {
   if (m_exit_code || m_pid <= 0) return m_exit_code;
   ::kill(m_pid, SIGTERM);
   if (auto code = wait(timeout)) return code;
+  // deploy/run and chirp share a process group; nginx has its own.
   ::kill(-m_pid, SIGKILL);
+  if (m_nginx_pid > 0) ::kill(-m_nginx_pid, SIGKILL);
   reap(m_pid, 5s);
   m_exit_code = 128 + SIGKILL;
   return std::nullopt;

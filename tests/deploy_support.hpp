@@ -46,8 +46,8 @@ public:
   /// Waits for deploy/run to exit, at most TIMEOUT; its exit code (128+n for signal n),
   /// or nullopt while it runs.
   std::optional<int> wait(std::chrono::milliseconds timeout);
-  /// SIGTERM, then wait up to TIMEOUT; after that its whole process group is killed
-  /// (returning nullopt).
+  /// SIGTERM, then wait up to TIMEOUT; after that deploy/run, chirp and nginx are
+  /// killed (returning nullopt).
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
   /// What deploy/run, chirp and nginx wrote on stderr so far.

@@ -304,7 +304,7 @@ TEST_CASE("deploy: nginx refuses oversized requests itself, in chirp's error sha
   CHECK(chunked.status == 201);
 }
 
-TEST_CASE("deploy: deploy/run stops both on SIGTERM, and nginx when chirp dies") {
+TEST_CASE("deploy: deploy/run stops both on SIGTERM, and the other when one dies") {
   SUBCASE("SIGTERM") {
     TempDir dir;
     Deployment pair(dir.path());
@@ -325,5 +325,16 @@ TEST_CASE("deploy: deploy/run stops both on SIGTERM, and nginx when chirp dies")
     CHECK(process_gone(pair.nginx_pid()));
     CHECK(!listening(pair.public_port()));
     CHECK(pair.log().find("chirp serve exited") != std::string::npos);
+  }
+  SUBCASE("nginx dies") {
+    TempDir dir;
+    Deployment pair(dir.path());
+    CHIRP_DEPLOYMENT_LOG_ON_FAILURE(pair);
+    REQUIRE(::kill(pair.nginx_pid(), SIGKILL) == 0);
+    CHECK(pair.wait(20s) == 1);
+    CHECK(process_gone(pair.chirp_pid()));
+    // The workers of the killed master went too: nothing serves the public port.
+    CHECK(!listening(pair.public_port()));
+    CHECK(pair.log().find("nginx exited") != std::string::npos);
   }
 }

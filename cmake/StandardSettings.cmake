@@ -26,6 +26,19 @@ if(CHIRP_SANITIZE)
   target_link_options(chirp_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 
+# libFuzzer (fuzz/, scripts/fuzz): clang's coverage instrumentation with ASan and UBSan
+# on everything the fuzz targets link; the fuzz_* binaries add libFuzzer's main.
+option(CHIRP_FUZZ "Build the libFuzzer targets in fuzz/ (clang only)" OFF)
+if(CHIRP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CHIRP_FUZZ needs clang (libFuzzer); this is ${CMAKE_CXX_COMPILER_ID}: "
+                        "configure with -DCMAKE_CXX_COMPILER=clang++-19 (scripts/fuzz does)")
+  endif()
+  target_compile_options(chirp_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(chirp_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
 # Unity builds: header-only libraries (CLI11, nlohmann-json, doctest, cpp-httplib's
 # inline parts) cost most of a file's compile time in code generation for the inline
 # functions it uses, once per file. Compiling a target's files in a few batches does

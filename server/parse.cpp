@@ -146,7 +146,10 @@ std::optional<std::string> forwarded_client(std::string_view forwarded_for) {
   auto comma = forwarded_for.rfind(',');
   std::string candidate(trimmed(comma == std::string_view::npos ? forwarded_for
                                                                  : forwarded_for.substr(comma + 1)));
-  if (candidate.empty() || candidate.size() > 45) return std::nullopt;
+  // inet_pton reads up to a NUL: "1.2.3.4\0junk" must not pass as 1.2.3.4.
+  if (candidate.empty() || candidate.size() > 45 || candidate.find('\0') != std::string::npos) {
+    return std::nullopt;
+  }
   unsigned char buffer[16];
   if (::inet_pton(AF_INET, candidate.c_str(), buffer) == 1 ||
       ::inet_pton(AF_INET6, candidate.c_str(), buffer) == 1) {

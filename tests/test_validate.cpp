@@ -3,6 +3,7 @@
 #include <chirp/validate.hpp>
 
 #include <doctest/doctest.h>
+#include <utf8.h>
 
 #include <algorithm>
 #include <cctype>
@@ -173,6 +174,16 @@ TEST_CASE("chirp::validate_handle") {
                                "a\nb", "a%", "a'b", " alice", "alice "}) {
       CAPTURE(handle);
       check_invalid(validate_handle(handle));
+    }
+  }
+
+  SUBCASE("a refusal quotes the handle only when it is valid UTF-8") {
+    // Found by fuzz_tweet_text (tests/fuzz/tweet_text/crash-handle-message-not-utf8).
+    for (std::string handle : {"\xE3\x80\x80\x85\xA0 sixteen bytes", "a\xFF"}) {
+      auto refused = validate_handle(handle);
+      REQUIRE_FALSE(refused.has_value());
+      const auto& message = refused.error().message;
+      CHECK(utf8::is_valid(message.begin(), message.end()));
     }
   }
 }

@@ -53,6 +53,11 @@ Result<std::string> bounded_text(std::string_view text, const char* field, int m
   return cleaned;
 }
 
+/// HANDLE as a refusal's message may quote it: messages are UTF-8 (JSON, terminals).
+std::string shown_handle(std::string_view handle) {
+  return utf8::is_valid(handle.begin(), handle.end()) ? std::string(handle) : std::string("?");
+}
+
 }  // namespace
 
 std::size_t code_points(std::string_view text) {
@@ -73,8 +78,8 @@ Result<std::string> validate_tweet_text(std::string_view text) {
 
 Result<std::string> validate_handle(std::string_view handle) {
   if (handle.empty() || handle.size() > static_cast<std::size_t>(k_max_handle_chars)) {
-    return fail(Code::invalid, fmt::format("handle '{}' must be 1 to {} characters long", handle,
-                                           k_max_handle_chars));
+    return fail(Code::invalid, fmt::format("handle '{}' must be 1 to {} characters long",
+                                           shown_handle(handle), k_max_handle_chars));
   }
   for (char c : handle) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -82,9 +87,7 @@ Result<std::string> validate_handle(std::string_view handle) {
     if (!ok) {
       return fail(Code::invalid,
                   "a handle may only contain letters A-Z, digits and '_' (got '" +
-                      (utf8::is_valid(handle.begin(), handle.end()) ? std::string(handle)
-                                                                    : std::string("?")) +
-                      "')");
+                      shown_handle(handle) + "')");
     }
   }
   return std::string(handle);

@@ -1,10 +1,15 @@
 #include "storage/db.hpp"
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Exception.h>
 
 #include <chirp/error.hpp>
 
 #include <sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
 
 namespace chirp::detail {
 
@@ -38,10 +43,62 @@ Db::Db(const std::string& path, int busy_timeout_ms)
 
 void Db::exec(const std::string& sql) { m_db.exec(sql); }
 
+std::string Db::path() const { return m_db.getFilename(); }
+
 StatementLease Db::statement(const char* sql) {
   auto& slot = m_statements[sql];
   if (!slot) slot = std::make_unique<SQLite::Statement>(m_db, sql);
   return StatementLease(*slot);
+}
+
+Db::BackupStats Db::backup_to(const std::string& path, int pages_per_step) {
+  if (m_depth > 0) throw std::logic_error("backup_to inside a transaction");
+  // In WAL mode each step is a read transaction of its own: it never blocks the
+  // writers of other connections, and short steps let checkpoints run between them.
+  // But a write by another connection between two steps makes SQLite start the copy
+  // over, so a server that keeps writing could keep a chunked copy from ever ending:
+  // after a few restarts the rest is copied in one step, from one snapshot.
+  constexpr int k_chunked_restarts = 3;
+  constexpr int k_busy_waits = 500;  // 10 ms each: the destination is ours alone
+  SQLite::Database destination(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SQLite::Backup backup(destination, m_db);
+  BackupStats stats;
+  int busy = 0;
+  int last_remaining = -1;
+  for (;;) {
+    int step = stats.restarts < k_chunked_restarts ? pages_per_step : -1;
+    int rc = backup.executeStep(step);
+    if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      if (++busy > k_busy_waits) throw SQLite::Exception("the backup stayed locked out", rc);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    int remaining = backup.getRemainingPageCount();
+    if (last_remaining >= 0 && remaining >= last_remaining) ++stats.restarts;
+    last_remaining = remaining;
+  }
+  stats.pages = backup.getTotalPageCount();
+  stats.page_size = destination.execAndGet("PRAGMA page_size").getInt64();
+  return stats;
+}
+
+void Db::finish(bool writing, bool commit) {
+  if (sqlite3_get_autocommit(m_db.getHandle()) != 0) {
+    if (writing && commit) {
+      throw std::runtime_error("SQLite rolled the write transaction back after an error");
+    }
+    return;
+  }
+  if (writing) {
+    statement(commit ? "COMMIT" : "ROLLBACK").exec();
+    return;
+  }
+  try {
+    statement("COMMIT").exec();
+  } catch (const SQLite::Exception&) {
+    rollback_quietly();
+  }
 }
 
 bool Db::is_busy(const SQLite::Exception& e) {

@@ -104,6 +104,20 @@ public:
     return run_transaction("BEGIN DEFERRED", false, std::forward<F>(work));
   }
 
+  /// The database file ("" for an in-memory database).
+  std::string path() const;
+
+  /// What backup_to copied.
+  struct BackupStats {
+    std::int64_t pages = 0;
+    std::int64_t page_size = 0;
+    int restarts = 0;  ///< times another connection's write made the copy start over
+  };
+  /// Copies the whole database, one consistent snapshot, into a new database file at
+  /// PATH with SQLite's online backup API, PAGES_PER_STEP pages at a time. Call outside
+  /// any transaction. Throws SQLite::Exception when a file cannot be read or written.
+  BackupStats backup_to(const std::string& path, int pages_per_step);
+
   /// Inside a read (not write) transaction: what it reads is committed data.
   bool in_read_transaction() const { return m_depth > 0 && !m_writing; }
   /// Counts outermost transactions: tells a cache when a new snapshot began.
@@ -127,12 +141,12 @@ private:
         if constexpr (std::is_void_v<decltype(work())>) {
           work();
           --m_depth;
-          statement("COMMIT").exec();
+          finish(writing, true);
           return;
         } else {
           auto result = work();
           --m_depth;
-          statement(ok(result) ? "COMMIT" : "ROLLBACK").exec();
+          finish(writing, ok(result));
           return result;
         }
       } catch (const SQLite::Exception& e) {
@@ -157,6 +171,11 @@ private:
     }
   }
 
+  /// Commits (or rolls back) the outermost transaction. After an error that WORK
+  /// caught (a damaged page, a full disk), SQLite may have ended the transaction itself,
+  /// or may refuse to commit it: a read, which has nothing to commit, ends quietly with
+  /// what it read; a write that would commit throws.
+  void finish(bool writing, bool commit);
   static bool is_busy(const SQLite::Exception& e);
   void rollback_quietly() noexcept;
 

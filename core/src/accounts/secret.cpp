@@ -26,6 +26,30 @@ std::string random_secret() {
   return secret;
 }
 
+bool create_secret_file(const std::filesystem::path& path, const std::string& secret) {
+  auto tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) fail_io("cannot create", tmp);
+  bool written = ::write(out, secret.data(), secret.size()) ==
+                     static_cast<ssize_t>(secret.size()) &&
+                 ::fsync(out) == 0;
+  ::close(out);
+  if (!written) {
+    ::unlink(tmp.c_str());
+    fail_io("cannot write", tmp);
+  }
+  int linked = ::link(tmp.c_str(), path.c_str());
+  int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) return true;
+  if (link_errno != EEXIST) {
+    errno = link_errno;
+    fail_io("cannot create", path);
+  }
+  return false;
+}
+
 std::string load_or_create_secret(const std::filesystem::path& path) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -41,29 +65,10 @@ std::string load_or_create_secret(const std::filesystem::path& path) {
       return secret;
     }
     if (errno != ENOENT) fail_io("cannot read", path);
-    // Write a new secret to a temporary file, then link it into place: a second process
-    // racing us either wins (we read its secret) or loses (it reads ours).
+    // A second process racing us either wins (we read its secret) or loses (it reads
+    // ours).
     std::string secret = random_secret();
-    auto tmp = path;
-    tmp += ".tmp." + std::to_string(::getpid());
-    int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) fail_io("cannot create", tmp);
-    bool written = ::write(out, secret.data(), secret.size()) ==
-                       static_cast<ssize_t>(secret.size()) &&
-                   ::fsync(out) == 0;
-    ::close(out);
-    if (!written) {
-      ::unlink(tmp.c_str());
-      fail_io("cannot write", tmp);
-    }
-    int linked = ::link(tmp.c_str(), path.c_str());
-    int link_errno = errno;
-    ::unlink(tmp.c_str());
-    if (linked == 0) return secret;
-    if (link_errno != EEXIST) {
-      errno = link_errno;
-      fail_io("cannot create", path);
-    }
+    if (create_secret_file(path, secret)) return secret;
   }
   throw std::runtime_error("cannot create the token secret " + path.string());
 }

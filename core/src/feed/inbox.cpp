@@ -1,10 +1,13 @@
 #include "feed/inbox.hpp"
 
 #include "session.hpp"
+#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 #include "util/merge.hpp"
 
 #include <chirp/settings.hpp>
+
+#include <algorithm>
 
 namespace chirp::detail {
 
@@ -46,6 +49,13 @@ void backfill_inbox(Db& db, Id reader, Id author, std::int64_t cap) {
   for (Id tweet : recent) insert.rebind().bind(reader, tweet).exec();
   if (truncated) raise_inbox_floor(db, reader, recent.back());
   trim_inbox(db, reader, cap);
+}
+
+std::int64_t pushed_readers_seen_since(Session& session, std::int64_t now_ms) {
+  std::int64_t inactive_days = session.setting(setting::inactive_days);
+  std::int64_t since = inactive_days_changed_at(session.db);
+  if (inactive_days > 0) since = std::max(since, now_ms - inactive_days * 86'400'000);
+  return since;
 }
 
 std::vector<Id> pushed_followees(Db& db, Id reader, std::int64_t threshold) {

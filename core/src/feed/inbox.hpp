@@ -23,6 +23,11 @@ void trim_inbox(Db& db, Id reader, std::int64_t cap);
 /// Refills READER's inbox from scratch by pull (a reader fan-out skipped while away).
 void rebuild_inbox(Session& session, Id reader);
 
+/// Readers last seen at or after this time (ms) were pushed every tweet of their pushed
+/// followees; fan-out may have skipped anyone seen before it as inactive (under
+/// fanout.inactive_days now, or under an earlier value), whose inbox is rebuilt on return.
+std::int64_t pushed_readers_seen_since(Session& session, std::int64_t now_ms);
+
 /// The followees of READER whose tweets are pushed (THRESHOLD followers or fewer).
 std::vector<Id> pushed_followees(Db& db, Id reader, std::int64_t threshold);
 

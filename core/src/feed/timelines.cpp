@@ -5,7 +5,6 @@
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
-#include "storage/counters.hpp"
 #include "storage/rows.hpp"
 #include "util/merge.hpp"
 #include "util/paging.hpp"
@@ -65,13 +64,9 @@ std::vector<Id> followed_celebrities(Session& session, const UserRow& reader,
 void mark_seen(Session& session, Id user, std::int64_t last_seen, std::int64_t now) {
   auto& db = session.db;
   db.write([&] {
-    std::int64_t inactive_days = session.setting(setting::inactive_days);
-    std::int64_t setting_changed_at = inactive_days_changed_at(db);
     // Fan-out may have skipped this reader: under the current setting, or under an
     // earlier one if the setting changed since the reader was last seen.
-    bool maybe_skipped = (inactive_days > 0 && last_seen < now - inactive_days * 86'400'000) ||
-                         last_seen < setting_changed_at;
-    if (maybe_skipped) rebuild_inbox(session, user);
+    if (last_seen < pushed_readers_seen_since(session, now)) rebuild_inbox(session, user);
     db.statement("UPDATE users SET last_seen_at = max(last_seen_at, ?) WHERE id = ?")
         .bind(now, user)
         .exec();

@@ -85,6 +85,7 @@ void add_graph_commands(CLI::App& app, Context& context);
 void add_timeline_commands(CLI::App& app, Context& context);
 void add_worker_commands(CLI::App& app, Context& context);
 void add_config_commands(CLI::App& app, Context& context);
+void add_admin_commands(CLI::App& app, Context& context);
 void add_completion_commands(CLI::App& app, Context& context);
 void add_serve_commands(CLI::App& app, Context& context);
 

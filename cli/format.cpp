@@ -374,6 +374,40 @@ void Printer::created_tweet(const Tweet& t) {
   }
 }
 
+void Printer::records(std::span<const std::string_view> columns, std::span<const Record> records,
+                      std::span<const std::string> human) {
+  auto object = [](const Record& record) {
+    auto out = nlohmann::json::object();
+    for (const auto& [name, value] : record) out[name] = value;
+    return out;
+  };
+  switch (m_format) {
+    case Format::human:
+      for (const auto& line : human) m_out << line << '\n';
+      break;
+    case Format::json: {
+      auto array = nlohmann::json::array();
+      for (const auto& record : records) array.push_back(object(record));
+      m_out << array.dump(2) << '\n';
+      break;
+    }
+    case Format::jsonl:
+      for (const auto& record : records) m_out << object(record).dump() << '\n';
+      break;
+    case Format::csv:
+    case Format::tsv:
+      table_header(columns);
+      for (const auto& record : records) {
+        std::vector<std::string> values;
+        for (const auto& [name, value] : record) {
+          values.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+        }
+        table_row(values);
+      }
+      break;
+  }
+}
+
 void Printer::record(const Record& record, std::string_view human) {
   switch (m_format) {
     case Format::human: m_out << human << '\n'; break;

@@ -13,6 +13,7 @@
 //   tweets:   id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count
 //   users:    id,handle,name,created_at,followers_count,following_count,tweets_count
 //   settings: key,value,default,min,max,description
+//   problems (chirp check): kind,table,column,id,ref,expected,found,message[,status]
 // Ids are plain numbers in human/csv/tsv and strings in JSON; times are RFC 3339 UTC.
 
 #include <chirp/settings.hpp>
@@ -61,6 +62,10 @@ public:
   void created_tweet(const Tweet& tweet);
   /// A flat record; HUMAN is the human format's line.
   void record(const Record& record, std::string_view human);
+  /// A list of flat records, each with COLUMNS in that order (the csv/tsv header, also
+  /// for an empty list); HUMAN holds each record's line in the human format.
+  void records(std::span<const std::string_view> columns, std::span<const Record> records,
+               std::span<const std::string> human);
 
 private:
   void human_tweet(const Tweet& tweet, int depth);

@@ -4,7 +4,7 @@
 
 _chirp_subcommands() {
     case "$1" in
-    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config completion' ;;
+    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check completion' ;;
     'user') echo 'add show list passwd token' ;;
     'config') echo 'list get set' ;;
     esac
@@ -36,11 +36,13 @@ _chirp_options() {
     'timeline') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --db --as --format' ;;
-    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --db --as --format' ;;
+    'serve') echo '-h --help --bind --port --threads --log-level --trust-proxy --seed-demo --db --as --format' ;;
     'config') echo '-h --help --db --as --format' ;;
     'config list') echo '-h --help --db --as --format' ;;
     'config get') echo '-h --help --db --as --format' ;;
     'config set') echo '-h --help --db --as --format' ;;
+    'backup') echo '-h --help --db --as --format' ;;
+    'check') echo '-h --help --repair --db --as --format' ;;
     'completion') echo '-h --help --db --as --format' ;;
     esac
 }
@@ -58,7 +60,7 @@ _chirp_takes_value() {
     'timeline|--limit' | 'timeline|--max-id' | 'timeline|--since-id') return 0 ;;
     'tweets|--limit' | 'tweets|--max-id' | 'tweets|--since-id') return 0 ;;
     'worker|--interval-ms') return 0 ;;
-    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--request-timeout' | 'serve|--trust-proxy') return 0 ;;
+    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--trust-proxy') return 0 ;;
     esac
     return 1
 }
@@ -79,8 +81,9 @@ _chirp_value() {
     'following|#0') _chirp_handles "$3" ;;
     'tweets|#0') _chirp_handles "$3" ;;
     'serve|--log-level') _chirp_words "$3" 'trace debug info warn error off' ;;
-    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
-    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'backup|#0') _chirp_files "$3" ;;
     'completion|#0') _chirp_words "$3" 'bash zsh fish' ;;
     *) COMPREPLY=() ;;
     esac

@@ -5,7 +5,7 @@
 function __chirp_subcommands --description 'Subcommands of command $argv[1]'
     switch $argv[1]
         case 'chirp'
-            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config completion
+            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check completion
         case 'chirp user'
             printf '%s\n' add show list passwd token
         case 'chirp config'
@@ -119,6 +119,8 @@ complete -c chirp -n '__chirp_at chirp 0' -a tweets -d 'Show the tweets and retw
 complete -c chirp -n '__chirp_at chirp 0' -a worker -d 'Run the timeline fan-out queue (once, or continuously with --follow)'
 complete -c chirp -n '__chirp_at chirp 0' -a serve -d 'Run the HTTP/JSON server (until SIGINT or SIGTERM)'
 complete -c chirp -n '__chirp_at chirp 0' -a config -d 'Show and change the settings in the database'
+complete -c chirp -n '__chirp_at chirp 0' -a backup -d 'Copy the database (safe while the server runs) and its token secret to PATH'
+complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters and timelines against the tables (exit 1 on problems)'
 complete -c chirp -n '__chirp_at chirp 0' -a completion -d 'Print the shell completion script (source it, or install it)'
 complete -c chirp -s h -l help -d 'Print this help message and exit'
 complete -c chirp -l db -r -F -d 'Database file (else $CHIRP_DB, else $XDG_DATA_HOME/chirp/chirp.db)'
@@ -209,6 +211,12 @@ complete -c chirp -n '__chirp_at "chirp config get" 0' -a 'auth.token_ttl_hours 
 
 # chirp config set
 complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap'
+
+# chirp backup
+complete -c chirp -n '__chirp_at "chirp backup" 0' -F
+
+# chirp check
+complete -c chirp -n '__chirp_in "chirp check"' -l repair -d 'Recount counters, rebuild timelines that lack tweets, drop rows that should not be there; then check again'
 
 # chirp completion
 complete -c chirp -n '__chirp_at "chirp completion" 0' -a 'bash zsh fish'

@@ -28,6 +28,7 @@ struct Core::Services {
   Fanout fanout{session};
   Settings settings{session};
   Bulk bulk{session};
+  std::optional<Maintenance> maintenance;  // copies the token secret into backups
 };
 
 Core::Core(std::unique_ptr<Services> services) : m_services(std::move(services)) {}
@@ -53,6 +54,7 @@ Core Core::open(Options options) {
   } else {
     secret = detail::load_or_create_secret(path + ".secret");
   }
+  services->maintenance.emplace(services->session, secret);
   services->auth.emplace(services->session, std::move(secret));
   return Core(std::move(services));
 }
@@ -70,5 +72,6 @@ Timelines& Core::timelines() { return m_services->timelines; }
 Fanout& Core::fanout() { return m_services->fanout; }
 Settings& Core::settings() { return m_services->settings; }
 Bulk& Core::bulk() { return m_services->bulk; }
+Maintenance& Core::maintenance() { return *m_services->maintenance; }
 
 }  // namespace chirp

@@ -13,6 +13,7 @@
 #include <chirp/error.hpp>
 #include <chirp/fanout.hpp>
 #include <chirp/graph.hpp>
+#include <chirp/maintenance.hpp>
 #include <chirp/settings.hpp>
 #include <chirp/timelines.hpp>
 #include <chirp/tweets.hpp>
@@ -60,6 +61,7 @@ public:
   Fanout& fanout();
   Settings& settings();
   Bulk& bulk();
+  Maintenance& maintenance();
 
 private:
   struct Services;

@@ -276,6 +276,46 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   }
 }
 
+// Found by the crash trials (tests/test_crash_trials.cpp, seed 105 and others): a
+// follow of an author over the threshold back-fills nothing, so when the author drops
+// back under it their earlier tweets were in that follower's inbox no more than pulled.
+TEST_CASE("chirp::drain_fanout an author back under the threshold") {
+  TestDb db;
+  db.set_setting(chirp::setting::celebrity_threshold, "2");
+  Id author = db.user("author");
+  Id early1 = db.user("early1");
+  Id early2 = db.user("early2");
+  Id late = db.user("late");
+  must_ok(db.core.graph().follow(early1, author));
+  must_ok(db.core.graph().follow(early2, author));
+  Id pushed = db.post(author, "before the crowd");
+  CHECK(db.core.fanout().drain().rows == 2);  // 2 followers: not a celebrity
+
+  SUBCASE("a follower who followed while the author was a celebrity keeps the earlier tweets") {
+    must_ok(db.core.graph().follow(late, author));  // 3 followers: a celebrity now
+    CHECK(full_home(db, late) == std::vector<Id>{pushed});
+    must_ok(db.core.graph().unfollow(early2, author));  // 2 again: pushed again
+    CHECK(full_home(db, late) == std::vector<Id>{pushed});
+    Id after = db.post(author, "after");
+    db.core.fanout().drain();
+    CHECK(full_home(db, late) == std::vector<Id>{after, pushed});
+    CHECK(full_home(db, early1) == std::vector<Id>{after, pushed});
+  }
+
+  SUBCASE("an inbox rebuilt while the author was a celebrity keeps the earlier tweets") {
+    // Over the threshold only because it was lowered: no follow skipped a back-fill.
+    db.set_setting(chirp::setting::celebrity_threshold, "5");
+    must_ok(db.core.graph().follow(late, author));  // back-filled
+    db.set_setting(chirp::setting::inactive_days, "1");
+    db.clock->advance_ms(2 * k_day_ms);
+    db.set_setting(chirp::setting::celebrity_threshold, "2");  // 3 followers: a celebrity
+    CHECK(full_home(db, late) == std::vector<Id>{pushed});     // rebuilt: away 2 days
+    db.set_setting(chirp::setting::celebrity_threshold, "5");  // pushed again
+    CHECK(full_home(db, late) == std::vector<Id>{pushed});
+    CHECK(full_home(db, early1) == std::vector<Id>{pushed});
+  }
+}
+
 TEST_CASE("chirp::drain_fanout inactive followers") {
   TestDb db;
   Id author = db.user("author");

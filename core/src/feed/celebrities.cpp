@@ -24,4 +24,9 @@ const CelebrityCache& celebrities(Session& session, std::int64_t threshold) {
   return cache;
 }
 
+void mark_pulled(Db& db, Id author) {
+  auto mark = db.statement("UPDATE users SET pulled = 1 WHERE id = ? AND pulled = 0");
+  if (mark.bind(author).exec() > 0) bump_celebrity_epoch(db);
+}
+
 }  // namespace chirp::detail

@@ -1,6 +1,8 @@
 #pragma once
 // The set of authors whose tweets are pulled at read time instead of pushed.
 
+#include "storage/db.hpp"
+
 #include <chirp/types.hpp>
 
 #include <cstdint>
@@ -21,5 +23,11 @@ struct CelebrityCache {
 /// The authors whose tweets are pulled at read time (sorted_ids): every user with more
 /// followers than THRESHOLD, and every user fan-out ever skipped; cached per connection.
 const CelebrityCache& celebrities(Session& session, std::int64_t threshold);
+
+/// Marks AUTHOR's tweets as pulled at read time from now on, whatever their follower
+/// count, because some follower's inbox lacks some of them (fan-out skipped a tweet, or
+/// a follow or an inbox rebuild skipped the author as a celebrity). A no-op when the
+/// author is already marked.
+void mark_pulled(Db& db, Id author);
 
 }  // namespace chirp::detail

@@ -1,5 +1,6 @@
 // The fan-out worker: drains the durable queue into followers' inboxes (push), many
 // queue items per transaction (group commit), idempotently.
+#include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
 #include "storage/counters.hpp"
@@ -63,11 +64,7 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const FanoutSettings& s
     auto author = load_reach(db, item.author);
     if (!author) return 0;  // the author is gone
     if (author->followers_count > s.threshold) {
-      if (!author->pulled) {
-        // From now on this author's tweets are pulled whatever their follower count.
-        db.statement("UPDATE users SET pulled = 1 WHERE id = ?").bind(item.author).exec();
-        bump_celebrity_epoch(db);
-      }
+      if (!author->pulled) mark_pulled(db, item.author);
       return -1;
     }
   }

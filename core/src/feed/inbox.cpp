@@ -1,5 +1,6 @@
 #include "feed/inbox.hpp"
 
+#include "feed/celebrities.hpp"
 #include "session.hpp"
 #include "storage/counters.hpp"
 #include "storage/rows.hpp"
@@ -83,6 +84,17 @@ void rebuild_inbox(Session& session, Id reader) {
   // With CAP entries, older tweets may exist that the inbox does not hold.
   Id inbox_floor = ids.size() == static_cast<std::size_t>(cap) ? ids.back() : 0;
   db.statement("UPDATE users SET inbox_floor = ? WHERE id = ?").bind(inbox_floor, reader).exec();
+  // The followees over the threshold were left out: their tweets stay pulled even once
+  // they are back under it.
+  std::vector<Id> left_out;
+  {
+    auto q = db.statement(
+        "SELECT f.followee FROM follows f JOIN users u ON u.id = f.followee "
+        "WHERE f.follower = ?1 AND u.followers_count > ?2 AND u.pulled = 0");
+    q.bind(reader, threshold);
+    while (q.step()) left_out.push_back(q->getColumn(0).getInt64());
+  }
+  for (Id followee : left_out) mark_pulled(db, followee);
 }
 
 void remove_from_inboxes(Db& db, Id tweet, Id author) {

@@ -1,4 +1,5 @@
 // The follow graph: follow, unfollow and the lists of followers and followees.
+#include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
 #include "storage/counters.hpp"
@@ -61,6 +62,10 @@ Result<void> Graph::follow(Id follower, Id followee) {
     // A celebrity's tweets are pulled at read time; everyone else's are pushed.
     if (target->followers_count + 1 <= threshold) {
       backfill_inbox(db, follower, followee, m_session.setting(setting::inbox_cap));
+    } else {
+      // Not back-filled: this inbox lacks the followee's earlier tweets, so they must
+      // stay pulled even once the followee is back under the threshold.
+      mark_pulled(db, followee);
     }
     return {};
   });

@@ -45,6 +45,18 @@ int json_depth(std::string_view text, int limit) {
   return deepest;
 }
 
+/// True when CONTENT_TYPE names the media type application/json, with or without
+/// parameters: media types compare without regard to case (RFC 9110 section 8.3.1), and
+/// application/jsonx or application/json-seq are other types.
+bool is_json_media_type(std::string_view content_type) {
+  constexpr std::string_view k_json = "application/json";
+  std::string_view type = trimmed(content_type.substr(0, content_type.find(';')));
+  return type.size() == k_json.size() &&
+         std::equal(type.begin(), type.end(), k_json.begin(), [](char a, char b) {
+           return static_cast<char>(std::tolower(static_cast<unsigned char>(a))) == b;
+         });
+}
+
 std::unexpected<HttpError> refuse(int status, std::string code, std::string message) {
   return std::unexpected(HttpError{status, std::move(code), std::move(message)});
 }
@@ -62,7 +74,7 @@ std::optional<Id> parse_id(std::string_view text) {
 
 std::expected<nlohmann::json, HttpError> parse_json_body(std::string_view body,
                                                          std::string_view content_type) {
-  if (!content_type.empty() && !content_type.starts_with("application/json")) {
+  if (!content_type.empty() && !is_json_media_type(content_type)) {
     return refuse(415, "unsupported_media_type", "send the body as application/json");
   }
   // JSON has no raw NUL (a string spells it \u0000). nlohmann's parser stops at one,

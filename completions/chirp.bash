@@ -36,7 +36,7 @@ _chirp_options() {
     'timeline') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --db --as --format' ;;
-    'serve') echo '-h --help --bind --port --threads --log-level --trust-proxy --seed-demo --db --as --format' ;;
+    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --db --as --format' ;;
     'config') echo '-h --help --db --as --format' ;;
     'config list') echo '-h --help --db --as --format' ;;
     'config get') echo '-h --help --db --as --format' ;;
@@ -60,7 +60,7 @@ _chirp_takes_value() {
     'timeline|--limit' | 'timeline|--max-id' | 'timeline|--since-id') return 0 ;;
     'tweets|--limit' | 'tweets|--max-id' | 'tweets|--since-id') return 0 ;;
     'worker|--interval-ms') return 0 ;;
-    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--trust-proxy') return 0 ;;
+    'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--request-timeout' | 'serve|--trust-proxy') return 0 ;;
     esac
     return 1
 }
@@ -81,8 +81,8 @@ _chirp_value() {
     'following|#0') _chirp_handles "$3" ;;
     'tweets|#0') _chirp_handles "$3" ;;
     'serve|--log-level') _chirp_words "$3" 'trace debug info warn error off' ;;
-    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
-    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
     'backup|#0') _chirp_files "$3" ;;
     'completion|#0') _chirp_words "$3" 'bash zsh fish' ;;
     *) COMPREPLY=() ;;

@@ -499,4 +499,15 @@ Reply raw_exchange(int port, const std::string& bytes, std::chrono::milliseconds
   return connection.read_response();
 }
 
+std::string database_state(const std::filesystem::path& db) {
+  return sqlite3(db,
+                 "SELECT id, handle, name, bio, password_hash, token_version, created_at, "
+                 "inbox_floor, followers_count, following_count, tweets_count, likes_count, "
+                 "pulled, follows_version FROM users ORDER BY id;"
+                 "SELECT * FROM tweets ORDER BY id; SELECT * FROM follows ORDER BY 1, 2;"
+                 "SELECT * FROM likes ORDER BY 1, 2; SELECT * FROM timeline ORDER BY 1, 2;"
+                 "SELECT * FROM fanout_queue ORDER BY 1; SELECT * FROM settings ORDER BY 1;"
+                 "SELECT * FROM counters ORDER BY 1; SELECT count(*), max(seq) FROM cache_changes;");
+}
+
 }  // namespace chirp::test

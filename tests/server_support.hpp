@@ -147,6 +147,11 @@ std::optional<double> metric_value(const std::string& metrics_text, const std::s
 double metric_sum(const std::string& metrics_text, const std::string& name,
                   const std::vector<std::string>& labels = {});
 
+/// Every table a request could change, as text, minus when users were last seen
+/// (reading is not writing, but a read of one's own home timeline marks one seen):
+/// equal before and after means a refused request changed nothing.
+std::string database_state(const std::filesystem::path& db);
+
 // ---- raw sockets ------------------------------------------------------------------
 
 /// A plain TCP connection to 127.0.0.1:PORT with a receive timeout.

@@ -145,19 +145,6 @@ Answer exchange(int port, const BadRequest& entry) {
   return wire.read(entry.slow ? k_slow : k_quick);
 }
 
-/// Everything a request could change, minus when users were last seen (reading is not
-/// writing, but a read of one's own home timeline marks one seen).
-std::string database_state(const std::filesystem::path& db) {
-  return sqlite3(db,
-                 "SELECT id, handle, name, bio, password_hash, token_version, created_at, "
-                 "inbox_floor, followers_count, following_count, tweets_count, likes_count, "
-                 "pulled, follows_version FROM users ORDER BY id;"
-                 "SELECT * FROM tweets ORDER BY id; SELECT * FROM follows ORDER BY 1, 2;"
-                 "SELECT * FROM likes ORDER BY 1, 2; SELECT * FROM timeline ORDER BY 1, 2;"
-                 "SELECT * FROM fanout_queue ORDER BY 1; SELECT * FROM settings ORDER BY 1;"
-                 "SELECT * FROM counters ORDER BY 1; SELECT count(*), max(seq) FROM cache_changes;");
-}
-
 bool has_error_shape(const Answer& a) {
   auto j = nlohmann::json::parse(a.body, nullptr, false);
   return j.is_object() && j.contains("error") && j["error"].is_object() &&

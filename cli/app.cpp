@@ -6,6 +6,8 @@
 #include <chirp/clock.hpp>
 #include <chirp/paths.hpp>
 
+#include <fmt/core.h>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -46,6 +48,30 @@ void print_error(std::string_view message) {
   std::cerr << "chirp: error: " << message << '\n';
 }
 
+constexpr const char* k_help_hint = "Run with --help for more information.\n";
+
+/// CLI11's help, plus the program's own options under a subcommand's: they are
+/// accepted there too (fallthrough), so its help should say so.
+class HelpFormatter : public CLI::Formatter {
+public:
+  std::string make_help(const CLI::App* app, std::string name,
+                        CLI::AppFormatMode mode) const override {
+    std::string help = CLI::Formatter::make_help(app, std::move(name), mode);
+    if (app->get_parent() == nullptr || mode == CLI::AppFormatMode::Sub) return help;
+    const CLI::App* root = app;
+    while (root->get_parent() != nullptr) root = root->get_parent();
+    std::string global;
+    for (const CLI::Option* option : root->get_options()) {
+      if (option->get_group().empty() || option == root->get_help_ptr()) continue;
+      if (option == root->get_option_no_throw("--version")) continue;
+      global += make_option(option, false);
+    }
+    if (global.empty()) return help;
+    while (help.ends_with("\n\n")) help.pop_back();
+    return help + "\nGlobal options (before or after the command):\n" + global;
+  }
+};
+
 }  // namespace
 
 std::filesystem::path Context::db_path() const { return database_path(db_option); }
@@ -54,6 +80,15 @@ Core& Context::core() {
   if (!m_core) {
     Core::Options options;
     options.path = db_path();
+    // Only the default location's folders are made: a path the user named that points
+    // into a missing folder is far more likely a typo than a wish.
+    bool named = (db_option && !db_option->empty()) || env("CHIRP_DB");
+    auto folder = options.path.parent_path();
+    if (named && !folder.empty() && !std::filesystem::is_directory(folder)) {
+      throw Failure({Code::not_found,
+                     fmt::format("cannot create the database {}: no folder {}",
+                                 options.path.string(), folder.string())});
+    }
     options.clock = system_clock();
     // A local user sees a new tweet in followers' timelines at once: whatever a
     // command queued is fanned out before it returns.
@@ -93,6 +128,22 @@ void Context::note(std::string_view message) const {
   if (format() == Format::human) std::cerr << message << '\n';
 }
 
+bool Context::stdout_is_terminal() const { return ::isatty(STDOUT_FILENO) != 0; }
+
+void for_each_ref(const std::vector<std::string>& refs,
+                  const std::function<void(const std::string&)>& action) {
+  bool refused = false;
+  for (const auto& ref : refs) {
+    try {
+      action(ref);
+    } catch (const Failure& failure) {
+      print_error(failure.error().message);
+      refused = true;
+    }
+  }
+  if (refused) throw Reported(k_exit_failure);
+}
+
 std::unique_ptr<CLI::App> make_app(Context& context) {
   auto app = std::make_unique<CLI::App>(
       "chirp: a small Twitter-like social network in one SQLite file", "chirp");
@@ -100,6 +151,12 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
   // from a subcommand to its parent. Set before adding subcommands, which inherit it.
   app->fallthrough();
   app->require_subcommand(1);
+  app->set_version_flag("--version", std::string("chirp ") + CHIRP_VERSION);
+  // Both are inherited by the subcommands, so they are set before any is added.
+  app->formatter(std::make_shared<HelpFormatter>());
+  app->failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("chirp: error: {}\n{}", e.what(), k_help_hint);
+  });
   app->add_option("--db", context.db_option,
                   "Database file (else $CHIRP_DB, else $XDG_DATA_HOME/chirp/chirp.db)")
       ->type_name("PATH")
@@ -136,7 +193,16 @@ int run(int argc, char** argv) {
     // CLI11 reports `chirp frobnicate` as a missing subcommand; name the culprit.
     auto extra = app->remaining();
     if (extra.empty()) return app->exit(e) == 0 ? k_exit_ok : k_exit_usage;
-    std::cerr << "unknown command: " << extra.front() << "\nRun with --help for more information.\n";
+    const std::string& word = extra.front();
+    if (word.starts_with('-')) {
+      std::cerr << "chirp: error: unknown option: " << word << '\n'
+                << "Text or an argument that starts with a dash goes after --, as in "
+                   "`chirp post -- "
+                << word << "`.\n";
+    } else {
+      std::cerr << "chirp: error: unknown command: " << word << '\n';
+    }
+    std::cerr << k_help_hint;
     return k_exit_usage;
   } catch (const CLI::ParseError& e) {
     // Prints help (exit 0) or the usage error and a hint to stderr.
@@ -144,6 +210,8 @@ int run(int argc, char** argv) {
   } catch (const Failure& failure) {
     print_error(failure.error().message);
     return exit_code(failure.error().code);
+  } catch (const Reported& reported) {
+    return reported.exit_code();
   } catch (const std::exception& e) {
     print_error(e.what());  // SQLite failures, a database newer than this binary
     return k_exit_failure;

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace chirp::cli {
 
@@ -36,6 +38,22 @@ public:
 private:
   Error m_error;
 };
+
+/// Failures already reported on stderr: run() only returns the exit code.
+class Reported : public std::exception {
+public:
+  explicit Reported(int exit_code) : m_exit_code(exit_code) {}
+  int exit_code() const { return m_exit_code; }
+  const char* what() const noexcept override { return "failures were reported"; }
+
+private:
+  int m_exit_code;
+};
+
+/// Runs ACTION on each of REFS in turn. A refusal (a Failure) is reported on stderr
+/// and the rest still run; throws Reported(1) after the last when any was refused.
+void for_each_ref(const std::vector<std::string>& refs,
+                  const std::function<void(const std::string&)>& action);
 
 /// The value of RESULT, or throws its Error as a Failure.
 template <class T>
@@ -68,6 +86,8 @@ public:
 
   /// A confirmation of an action that returns no data: on stderr, human format only.
   void note(std::string_view message) const;
+  /// Whether stdout is a terminal (a person reads it).
+  bool stdout_is_terminal() const;
 
 private:
   std::optional<Core> m_core;

@@ -20,15 +20,23 @@ struct ListOptions {
 
 using FollowAction = Result<void> (Graph::*)(Id, Id);
 
-/// FOLLOW or UNFOLLOW each handle in turn, stopping at the first refusal.
+/// FOLLOW or UNFOLLOW each handle in turn; a refusal is reported and the rest done.
+/// Unfollowing someone not followed is no failure (following is idempotent too): a
+/// note says so.
 void change_follows(Context& context, const FollowOptions& options, FollowAction action,
                     std::string_view verb) {
   auto me = context.acting_user();
-  for (const auto& handle : options.handles) {
+  auto handles = refs_with_stdin(options.handles);
+  for_each_ref(handles, [&](const std::string& handle) {
     auto other = expect(context.core().users().find(handle));
+    bool unfollowing = action == &Graph::unfollow;
+    if (unfollowing && !context.core().graph().is_following(me.id, other.id)) {
+      context.note(fmt::format("you were not following @{}", other.handle));
+      return;
+    }
     expect((context.core().graph().*action)(me.id, other.id));
     context.note(fmt::format("{} @{}", verb, other.handle));
-  }
+  });
 }
 
 using ListAction = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
@@ -52,20 +60,14 @@ CLI::App* add_list_command(CLI::App& app, Context& context, const std::string& n
 void add_graph_commands(CLI::App& app, Context& context) {
   auto follow_options = std::make_shared<FollowOptions>();
   auto* follow = app.add_subcommand("follow", "Follow users");
-  follow->add_option("handles", follow_options->handles, "The users to follow")
-      ->required()
-      ->type_name("HANDLE")
-      ->check(completes(Completion::handle));
+  add_handles(*follow, follow_options->handles, "The users to follow");
   follow->callback([&context, follow_options] {
     change_follows(context, *follow_options, &Graph::follow, "following");
   });
 
   auto unfollow_options = std::make_shared<FollowOptions>();
   auto* unfollow = app.add_subcommand("unfollow", "Stop following users");
-  unfollow->add_option("handles", unfollow_options->handles, "The users to unfollow")
-      ->required()
-      ->type_name("HANDLE")
-      ->check(completes(Completion::handle));
+  add_handles(*unfollow, unfollow_options->handles, "The users to unfollow");
   unfollow->callback([&context, unfollow_options] {
     change_follows(context, *unfollow_options, &Graph::unfollow, "no longer following");
   });

@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <optional>
+#include <span>
+
 namespace chirp::cli {
 
 namespace {
@@ -14,8 +17,8 @@ struct PostOptions {
   Id reply_to = 0;
 };
 
-struct TweetOptions {
-  Id id = 0;
+struct TweetIdsOptions {
+  std::vector<std::string> ids;
 };
 
 void add_text_options(CLI::App& command, PostOptions& options) {
@@ -35,13 +38,51 @@ Tweet post(Context& context, const PostOptions& options, std::optional<Id> reply
   return tweet;
 }
 
-/// A command taking one tweet id, run as the acting user.
-CLI::App* add_tweet_command(CLI::App& app, const std::string& name, const std::string& help,
-                            const std::shared_ptr<TweetOptions>& options) {
+/// A command taking tweet ids (or - for stdin) that runs ACTION on each as the acting
+/// user (none with WITH_USER false): each refusal is reported, the rest still done.
+/// What the actions return is printed after the last, by PRINT_ONE for a single id
+/// and PRINT_MANY for more.
+template <class T, class Action, class PrintOne, class PrintMany>
+void add_tweets_command(CLI::App& app, Context& context, const std::string& name,
+                        const std::string& help, bool with_user, Action action,
+                        PrintOne print_one, PrintMany print_many) {
+  auto options = std::make_shared<TweetIdsOptions>();
   auto* command = app.add_subcommand(name, help);
-  add_tweet_id(*command, options->id, "The tweet");
-  return command;
+  add_tweet_ids(*command, options->ids, "The tweets");
+  command->callback([&context, options, with_user, action, print_one, print_many] {
+    auto refs = refs_with_stdin(options->ids);
+    std::optional<User> user = with_user ? context.acting_user() : context.optional_acting_user();
+    Id user_id = user ? user->id : 0;
+    std::vector<T> done;
+    auto print = [&] {
+      if (refs.size() == 1 && options->ids.front() != "-") {
+        for (const auto& item : done) print_one(context, item);
+      } else {
+        print_many(context, std::span<const T>(done));
+      }
+    };
+    try {
+      for_each_ref(refs, [&](const std::string& ref) {
+        auto result = action(context, user_id, expect(parse_tweet_id(ref)));
+        if (result) done.push_back(std::move(*result));
+      });
+    } catch (const Reported&) {
+      print();
+      throw;
+    }
+    print();
+  });
 }
+
+/// Printers of what the tweet commands return.
+void print_created(Context& c, const Tweet& t) { c.printer().created_tweet(t); }
+void print_all_created(Context& c, std::span<const Tweet> t) { c.printer().created_tweets(t); }
+void print_tweet(Context& c, const Tweet& t) { c.printer().tweet(t); }
+void print_tweets(Context& c, std::span<const Tweet> t) { c.printer().tweets(t); }
+void print_thread(Context& c, const Thread& t) { c.printer().thread(t); }
+void print_threads(Context& c, std::span<const Thread> t) { c.printer().threads(t); }
+void print_nothing(Context&, const Id&) {}
+void print_none(Context&, std::span<const Id>) {}
 
 }  // namespace
 
@@ -61,54 +102,62 @@ void add_post_commands(CLI::App& app, Context& context) {
     context.printer().created_tweet(post(context, *reply_options, reply_options->reply_to));
   });
 
-  auto retweet_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "retweet", "Retweet a tweet and print the retweet's id",
-                    retweet_options)
-      ->callback([&context, retweet_options] {
-        auto user = context.acting_user();
-        auto retweet = expect(context.core().tweets().retweet(user.id, retweet_options->id));
-        context.printer().created_tweet(retweet);
-      });
+  // Undoing what was not done is no failure: like and follow are idempotent, and so
+  // are their undos. It says so (in the human format) and exits 0.
+  add_tweets_command<Tweet>(
+      app, context, "retweet", "Retweet tweets and print the retweets' ids", true,
+      [](Context& c, Id user, Id id) -> std::optional<Tweet> {
+        return expect(c.core().tweets().retweet(user, id));
+      },
+      print_created, print_all_created);
 
-  auto unretweet_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "unretweet", "Undo a retweet", unretweet_options)
-      ->callback([&context, unretweet_options] {
-        auto user = context.acting_user();
-        expect(context.core().tweets().unretweet(user.id, unretweet_options->id));
-        context.note(fmt::format("unretweeted {}", unretweet_options->id));
-      });
+  add_tweets_command<Id>(
+      app, context, "unretweet", "Undo retweets (a tweet not retweeted is left as it is)", true,
+      [](Context& c, Id user, Id id) -> std::optional<Id> {
+        auto undone = c.core().tweets().unretweet(user, id);
+        if (!undone && undone.error().code == Code::not_found) {
+          expect(c.core().tweets().get(id));  // a missing tweet is still a failure
+          c.note(fmt::format("you had not retweeted {}", id));
+          return std::nullopt;
+        }
+        expect(std::move(undone));
+        c.note(fmt::format("unretweeted {}", id));
+        return id;
+      },
+      print_nothing, print_none);
 
-  auto like_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "like", "Like a tweet and print it", like_options)
-      ->callback([&context, like_options] {
-        auto user = context.acting_user();
-        auto tweet = expect(context.core().tweets().like(user.id, like_options->id));
-        context.printer().tweet(tweet);
-      });
+  add_tweets_command<Tweet>(
+      app, context, "like", "Like tweets and print them", true,
+      [](Context& c, Id user, Id id) -> std::optional<Tweet> {
+        return expect(c.core().tweets().like(user, id));
+      },
+      print_tweet, print_tweets);
 
-  auto unlike_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "unlike", "Remove a like and print the tweet", unlike_options)
-      ->callback([&context, unlike_options] {
-        auto user = context.acting_user();
-        auto tweet = expect(context.core().tweets().unlike(user.id, unlike_options->id));
-        context.printer().tweet(tweet);
-      });
+  add_tweets_command<Tweet>(
+      app, context, "unlike", "Remove likes and print the tweets", true,
+      [](Context& c, Id user, Id id) -> std::optional<Tweet> {
+        bool liked = expect(c.core().tweets().get(id, user)).liked;
+        auto tweet = expect(c.core().tweets().unlike(user, id));
+        if (!liked) c.note(fmt::format("you had not liked {}", id));
+        return tweet;
+      },
+      print_tweet, print_tweets);
 
-  auto delete_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "delete", "Delete one of your tweets", delete_options)
-      ->callback([&context, delete_options] {
-        auto user = context.acting_user();
-        expect(context.core().tweets().remove(user.id, delete_options->id));
-        context.note(fmt::format("deleted {}", delete_options->id));
-      });
+  add_tweets_command<Id>(
+      app, context, "delete", "Delete tweets of yours", true,
+      [](Context& c, Id user, Id id) -> std::optional<Id> {
+        expect(c.core().tweets().remove(user, id));
+        c.note(fmt::format("deleted {}", id));
+        return id;
+      },
+      print_nothing, print_none);
 
-  auto show_options = std::make_shared<TweetOptions>();
-  add_tweet_command(app, "show", "Show a tweet with the thread around it", show_options)
-      ->callback([&context, show_options] {
-        auto viewer = context.optional_acting_user();
-        auto thread = expect(context.core().tweets().thread(show_options->id, viewer ? viewer->id : 0));
-        context.printer().thread(thread);
-      });
+  add_tweets_command<Thread>(
+      app, context, "show", "Show tweets with the thread around each", false,
+      [](Context& c, Id viewer, Id id) -> std::optional<Thread> {
+        return expect(c.core().tweets().thread(id, viewer));
+      },
+      print_thread, print_threads);
 }
 
 }  // namespace chirp::cli

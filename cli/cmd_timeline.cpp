@@ -2,6 +2,8 @@
 #include "app.hpp"
 #include "options.hpp"
 
+#include <iostream>
+
 namespace chirp::cli {
 
 namespace {
@@ -15,6 +17,13 @@ struct TweetsOptions {
   PageRequest page;
 };
 
+/// An empty list prints nothing for scripts; a person at a terminal is told why.
+void say_empty(const Context& context, const std::string& message) {
+  if (context.format() == Format::human && context.stdout_is_terminal()) {
+    std::cout << "(" << message << ")\n";
+  }
+}
+
 }  // namespace
 
 void add_timeline_commands(CLI::App& app, Context& context) {
@@ -26,6 +35,10 @@ void add_timeline_commands(CLI::App& app, Context& context) {
     auto me = context.acting_user();
     auto page = expect(context.core().timelines().home(me.id, timeline_options->page, me.id));
     context.printer().tweets(page.items);
+    if (page.items.empty()) {
+      say_empty(context, "no tweets in your timeline yet: post, or follow someone "
+                         "(chirp follow HANDLE)");
+    }
   });
 
   auto tweets_options = std::make_shared<TweetsOptions>();
@@ -38,6 +51,7 @@ void add_timeline_commands(CLI::App& app, Context& context) {
     auto page = expect(context.core().timelines().user(user.id, tweets_options->page,
                                                     viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
+    if (page.items.empty()) say_empty(context, "no tweets from @" + user.handle + " yet");
   });
 }
 

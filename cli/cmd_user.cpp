@@ -16,7 +16,7 @@ struct AddOptions {
 };
 
 struct ShowOptions {
-  std::string handle;
+  std::vector<std::string> handles;
 };
 
 struct UserListOptions {
@@ -53,10 +53,27 @@ void add_user_commands(CLI::App& app, Context& context) {
   });
 
   auto show_options = std::make_shared<ShowOptions>();
-  auto* show = user->add_subcommand("show", "Show a user's profile");
-  add_handle(*show, show_options->handle, "The user (handle or id)");
+  auto* show = user->add_subcommand("show", "Show users' profiles");
+  add_handles(*show, show_options->handles, "The users (handles or ids)");
   show->callback([&context, show_options] {
-    context.printer().user(expect(context.core().users().find(show_options->handle)));
+    auto refs = refs_with_stdin(show_options->handles);
+    std::vector<User> found;
+    auto print = [&] {
+      if (refs.size() == 1 && show_options->handles.front() != "-") {
+        for (const auto& user : found) context.printer().user(user);
+      } else {
+        context.printer().users(found);
+      }
+    };
+    try {
+      for_each_ref(refs, [&](const std::string& ref) {
+        found.push_back(expect(context.core().users().find(ref)));
+      });
+    } catch (const Reported&) {
+      print();
+      throw;
+    }
+    print();
   });
 
   auto list_options = std::make_shared<UserListOptions>();

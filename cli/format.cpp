@@ -153,7 +153,8 @@ void Printer::table_row(const std::vector<std::string>& fields) {
 }
 
 void Printer::tweet_row(const Tweet& t) {
-  table_row({std::to_string(t.id), format_rfc3339(t.created_at_ms), t.author.handle, t.text,
+  const std::string& text = t.original ? t.original->text : t.text;
+  table_row({std::to_string(t.id), format_rfc3339(t.created_at_ms), t.author.handle, text,
              optional_id(t.reply_to), optional_id(t.retweet_of), std::to_string(t.like_count),
              std::to_string(t.retweet_count), std::to_string(t.reply_count)});
 }
@@ -288,9 +289,36 @@ void Printer::thread(const Thread& thread) {
     case Format::csv:
     case Format::tsv:
       table_header(k_tweet_columns);
-      for (const auto& t : thread.ancestors) tweet_row(t);
-      tweet_row(thread.tweet);
-      for (const auto& t : thread.replies) tweet_row(t);
+      thread_rows(thread);
+      break;
+  }
+}
+
+void Printer::thread_rows(const Thread& thread) {
+  for (const auto& t : thread.ancestors) tweet_row(t);
+  tweet_row(thread.tweet);
+  for (const auto& t : thread.replies) tweet_row(t);
+}
+
+void Printer::threads(std::span<const Thread> threads) {
+  switch (m_format) {
+    case Format::human:
+    case Format::jsonl:
+      for (std::size_t i = 0; i < threads.size(); ++i) {
+        if (i > 0 && m_format == Format::human) m_out << '\n';
+        thread(threads[i]);
+      }
+      break;
+    case Format::json: {
+      auto array = nlohmann::json::array();
+      for (const auto& t : threads) array.push_back(to_json(t));
+      m_out << array.dump(2) << '\n';
+      break;
+    }
+    case Format::csv:
+    case Format::tsv:
+      table_header(k_tweet_columns);
+      for (const auto& t : threads) thread_rows(t);
       break;
   }
 }
@@ -371,6 +399,14 @@ void Printer::created_tweet(const Tweet& t) {
     m_out << t.id << '\n';
   } else {
     tweet(t);
+  }
+}
+
+void Printer::created_tweets(std::span<const Tweet> tweets) {
+  if (m_format == Format::human) {
+    for (const auto& t : tweets) m_out << t.id << '\n';
+  } else {
+    this->tweets(tweets);
   }
 }
 

@@ -14,6 +14,8 @@
 //   users:    id,handle,name,created_at,followers_count,following_count,tweets_count
 //   settings: key,value,default,min,max,description
 //   problems (chirp check): kind,table,column,id,ref,expected,found,message[,status]
+// A retweet's text is its original's (as in JSON), so every row reads as a sentence;
+// its author is the retweeter and retweet_of says whose tweet it passes on.
 // Ids are plain numbers in human/csv/tsv and strings in JSON; times are RFC 3339 UTC.
 
 #include <chirp/settings.hpp>
@@ -58,8 +60,12 @@ public:
   void users(std::span<const User> users);
   void setting(const Setting& setting);
   void settings(std::span<const Setting> settings);
+  /// Threads, one after another (a JSON array in the json format).
+  void threads(std::span<const Thread> threads);
   /// A new tweet: its id alone in the human format, the tweet otherwise.
   void created_tweet(const Tweet& tweet);
+  /// New tweets: their ids one a line in the human format, a list of tweets otherwise.
+  void created_tweets(std::span<const Tweet> tweets);
   /// A flat record; HUMAN is the human format's line.
   void record(const Record& record, std::string_view human);
   /// A list of flat records, each with COLUMNS in that order (the csv/tsv header, also
@@ -74,6 +80,7 @@ private:
   void table_header(std::span<const std::string_view> columns);
   void table_row(const std::vector<std::string>& fields);
   void tweet_row(const Tweet& tweet);
+  void thread_rows(const Thread& thread);
   void user_row(const User& user);
   void setting_row(const Setting& setting);
   std::string bold(std::string_view text) const;

@@ -104,12 +104,12 @@ complete -c chirp -n '__chirp_at chirp 0' -a use -d 'Set the acting user for lat
 complete -c chirp -n '__chirp_at chirp 0' -a user -d 'Create and look up users'
 complete -c chirp -n '__chirp_at chirp 0' -a post -d 'Post a tweet and print its id'
 complete -c chirp -n '__chirp_at chirp 0' -a reply -d 'Reply to a tweet and print the reply\'s id'
-complete -c chirp -n '__chirp_at chirp 0' -a retweet -d 'Retweet a tweet and print the retweet\'s id'
-complete -c chirp -n '__chirp_at chirp 0' -a unretweet -d 'Undo a retweet'
-complete -c chirp -n '__chirp_at chirp 0' -a like -d 'Like a tweet and print it'
-complete -c chirp -n '__chirp_at chirp 0' -a unlike -d 'Remove a like and print the tweet'
-complete -c chirp -n '__chirp_at chirp 0' -a delete -d 'Delete one of your tweets'
-complete -c chirp -n '__chirp_at chirp 0' -a show -d 'Show a tweet with the thread around it'
+complete -c chirp -n '__chirp_at chirp 0' -a retweet -d 'Retweet tweets and print the retweets\' ids'
+complete -c chirp -n '__chirp_at chirp 0' -a unretweet -d 'Undo retweets (a tweet not retweeted is left as it is)'
+complete -c chirp -n '__chirp_at chirp 0' -a like -d 'Like tweets and print them'
+complete -c chirp -n '__chirp_at chirp 0' -a unlike -d 'Remove likes and print the tweets'
+complete -c chirp -n '__chirp_at chirp 0' -a delete -d 'Delete tweets of yours'
+complete -c chirp -n '__chirp_at chirp 0' -a show -d 'Show tweets with the thread around each'
 complete -c chirp -n '__chirp_at chirp 0' -a follow -d 'Follow users'
 complete -c chirp -n '__chirp_at chirp 0' -a unfollow -d 'Stop following users'
 complete -c chirp -n '__chirp_at chirp 0' -a followers -d 'List a user\'s followers'
@@ -123,6 +123,7 @@ complete -c chirp -n '__chirp_at chirp 0' -a backup -d 'Copy the database (safe 
 complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters and timelines against the tables (exit 1 on problems)'
 complete -c chirp -n '__chirp_at chirp 0' -a completion -d 'Print the shell completion script (source it, or install it)'
 complete -c chirp -s h -l help -d 'Print this help message and exit'
+complete -c chirp -l version -d 'Display program version information and exit'
 complete -c chirp -l db -r -F -d 'Database file (else $CHIRP_DB, else $XDG_DATA_HOME/chirp/chirp.db)'
 complete -c chirp -l as -x -a '(__chirp_handles)' -d 'Acting user (else $CHIRP_USER, else the one saved by `chirp use`)'
 complete -c chirp -l format -x -a 'human json jsonl csv tsv' -d 'Output format'
@@ -132,7 +133,7 @@ complete -c chirp -n '__chirp_at "chirp use" 0' -a '(__chirp_handles)'
 
 # chirp user
 complete -c chirp -n '__chirp_at "chirp user" 0' -a add -d 'Create a user'
-complete -c chirp -n '__chirp_at "chirp user" 0' -a show -d 'Show a user\'s profile'
+complete -c chirp -n '__chirp_at "chirp user" 0' -a show -d 'Show users\' profiles'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a list -d 'List users, newest first'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a passwd -d 'Set a user\'s password from the first line of stdin (logs out every session)'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a token -d 'Print a new API token for a user (for scripts and curl; no password asked)'
@@ -143,7 +144,7 @@ complete -c chirp -n '__chirp_in "chirp user add"' -l bio -x -d 'Short biography
 complete -c chirp -n '__chirp_in "chirp user add"' -l password-stdin -d 'Read a login password from the first line of stdin'
 
 # chirp user show
-complete -c chirp -n '__chirp_at "chirp user show" 0' -a '(__chirp_handles)'
+complete -c chirp -n '__chirp_at "chirp user show" 0+' -a '(__chirp_handles)'
 
 # chirp user list
 complete -c chirp -n '__chirp_in "chirp user list"' -l limit -x -d 'How many items to show'

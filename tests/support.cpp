@@ -108,10 +108,8 @@ std::string read_all_fd(int fd) {
 
 }  // namespace
 
-ProcessResult run_chirp(const std::vector<std::string>& args,
-                        const std::map<std::string, std::string>& env,
-                        const std::string& stdin_text) {
-  // Build the environment: inherit, minus chirp's own variables, plus ENV.
+std::vector<std::string> chirp_environment(const std::map<std::string, std::string>& env) {
+  // Inherit, minus chirp's own variables, plus ENV.
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
@@ -131,6 +129,13 @@ ProcessResult run_chirp(const std::vector<std::string>& args,
   }
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
+  return env_strings;
+}
+
+ProcessResult run_chirp(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env,
+                        const std::string& stdin_text) {
+  auto env_strings = chirp_environment(env);
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -71,6 +71,11 @@ struct ProcessResult {
 /// removed. Fails the test when sqlite3 does.
 std::string sqlite3(const std::filesystem::path& db, const std::string& sql);
 
+/// The environment run_chirp gives chirp ("NAME=value" strings): this process's, with
+/// HOME, XDG_DATA_HOME, XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER cleared, then ENV added
+/// (an empty value removes the variable).
+std::vector<std::string> chirp_environment(const std::map<std::string, std::string>& env);
+
 /// Runs the built chirp binary with ARGS, feeding STDIN_TEXT, with ENV added to (or,
 /// for an empty value, removed from) the environment. HOME, XDG_DATA_HOME,
 /// XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER are cleared unless ENV sets them.

@@ -107,8 +107,10 @@ void append_json(std::string& out, const Tweet& tweet) {
   } else {
     out += "null";
   }
+  // A retweet has no text of its own; it carries its original's, so that `.text` of
+  // every timeline entry is something to read (`jq -r .text`).
   out += ",\"text\":";
-  append_json_string(out, tweet.text);
+  append_json_string(out, tweet.original ? tweet.original->text : tweet.text);
   out += '}';
 }
 

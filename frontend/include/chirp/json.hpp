@@ -15,7 +15,8 @@ namespace chirp {
 
 /// Appends TWEET as compact JSON (keys sorted, the layout nlohmann's dump() gives) to
 /// OUT, without building a JSON tree: the serializer of the hot read paths. Invalid
-/// UTF-8 (never stored, but never trusted either) is written as U+FFFD.
+/// UTF-8 (never stored, but never trusted either) is written as U+FFFD. A retweet's
+/// "text" is its original's (as in "retweeted_tweet"): a retweet has none of its own.
 void append_json(std::string& out, const Tweet& tweet);
 /// TWEETS as a compact JSON array.
 std::string json_array_of(const std::vector<Tweet>& tweets);

@@ -1,6 +1,7 @@
 // chirp user add | show | list | passwd | token
 #include "app.hpp"
 #include "options.hpp"
+#include "password_prompt.hpp"
 
 #include <iostream>
 
@@ -41,15 +42,27 @@ void add_user_commands(CLI::App& app, Context& context) {
   add->add_option("--name", add_options->name, "Display name")->type_name("NAME");
   add->add_option("--bio", add_options->bio, "Short biography")->type_name("TEXT");
   add->add_flag("--password-stdin", add_options->password_stdin,
-                "Read a login password from the first line of stdin");
+                "Read a login password from the first line of stdin (at a terminal, "
+                "without this flag, it is asked for)");
   add->callback([&context, add_options] {
     NewUser new_user{.handle = add_options->handle,
                      .name = add_options->name,
                      .bio = add_options->bio,
                      .password = std::nullopt};
-    if (add_options->password_stdin) new_user.password = read_stdin_line();
+    if (add_options->password_stdin) {
+      new_user.password = read_stdin_line();
+    } else if (stdin_is_terminal()) {
+      auto password = ask_new_password(
+          "Password for @" + add_options->handle + " (to log in over HTTP; empty for none): ");
+      if (!password) throw Failure({Code::invalid, "no password agreed on; no user created"});
+      if (!password->empty()) new_user.password = std::move(*password);
+    }
     auto created = expect(context.core().users().create(new_user));
     context.printer().user(created);
+    if (!new_user.password) {
+      context.note("@" + created.handle + " has no password, so no HTTP login: set one with "
+                   "`chirp user passwd " + created.handle + "`");
+    }
   });
 
   auto show_options = std::make_shared<ShowOptions>();
@@ -87,11 +100,21 @@ void add_user_commands(CLI::App& app, Context& context) {
   // Local administration: whoever can write the database file may do these.
   auto passwd_options = std::make_shared<HandleOptions>();
   auto* passwd = user->add_subcommand(
-      "passwd", "Set a user's password from the first line of stdin (logs out every session)");
+      "passwd",
+      "Set a user's password: asked for at a terminal, else the first line of stdin "
+      "(logs out every session)");
   add_handle(*passwd, passwd_options->handle, "The user (handle or id)");
   passwd->callback([&context, passwd_options] {
     auto target = expect(context.core().users().find(passwd_options->handle));
-    expect(context.core().users().set_password(target.id, read_stdin_line()));
+    std::string password;
+    if (stdin_is_terminal()) {
+      auto asked = ask_new_password("New password for @" + target.handle + ": ");
+      if (!asked) throw Failure({Code::invalid, "no password agreed on; nothing changed"});
+      password = std::move(*asked);
+    } else {
+      password = read_stdin_line();
+    }
+    expect(context.core().users().set_password(target.id, password));
     context.note("password changed for @" + target.handle + "; earlier tokens are revoked");
   });
 

@@ -135,13 +135,13 @@ complete -c chirp -n '__chirp_at "chirp use" 0' -a '(__chirp_handles)'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a add -d 'Create a user'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a show -d 'Show users\' profiles'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a list -d 'List users, newest first'
-complete -c chirp -n '__chirp_at "chirp user" 0' -a passwd -d 'Set a user\'s password from the first line of stdin (logs out every session)'
+complete -c chirp -n '__chirp_at "chirp user" 0' -a passwd -d 'Set a user\'s password: asked for at a terminal, else the first line of stdin (logs out every session)'
 complete -c chirp -n '__chirp_at "chirp user" 0' -a token -d 'Print a new API token for a user (for scripts and curl; no password asked)'
 
 # chirp user add
 complete -c chirp -n '__chirp_in "chirp user add"' -l name -x -d 'Display name'
 complete -c chirp -n '__chirp_in "chirp user add"' -l bio -x -d 'Short biography'
-complete -c chirp -n '__chirp_in "chirp user add"' -l password-stdin -d 'Read a login password from the first line of stdin'
+complete -c chirp -n '__chirp_in "chirp user add"' -l password-stdin -d 'Read a login password from the first line of stdin (at a terminal, without this flag, it is asked for)'
 
 # chirp user show
 complete -c chirp -n '__chirp_at "chirp user show" 0+' -a '(__chirp_handles)'

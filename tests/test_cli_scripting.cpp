@@ -182,4 +182,43 @@ TEST_CASE("cli: at a terminal") {
     CHECK(r.out.find("no tweets in your timeline yet") != std::string::npos);
     CHECK(box.ok({"--as", "alice", "timeline"}).empty());
   }
+
+  SUBCASE("user add asks for a password twice, without echo") {
+    auto r = run_chirp_on_terminal({"user", "add", "dana"}, box.env,
+                                   {{"Password for @dana", "correct horse\n"},
+                                    {"confirm", "correct horse\n"}});
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("correct horse") == std::string::npos);  // never echoed
+    CHECK(open_core(box.db()).auth().login("dana", "correct horse").has_value());
+  }
+
+  SUBCASE("passwords that differ are asked again; three misses create nothing") {
+    auto r = run_chirp_on_terminal(
+        {"user", "add", "erin"}, box.env,
+        {{"Password", "one passphrase\n"}, {"confirm", "another one\n"},
+         {"differ", ""}, {"Password", "one passphrase\n"}, {"confirm", "one passphrase\n"}});
+    CHECK(r.exit_code == 0);
+    CHECK(open_core(box.db()).auth().login("erin", "one passphrase").has_value());
+
+    auto refused = run_chirp_on_terminal(
+        {"user", "add", "fred"}, box.env,
+        {{"Password", "a\n"}, {"confirm", "b\n"}, {"Password", "a\n"}, {"confirm", "b\n"},
+         {"Password", "a\n"}, {"confirm", "b\n"}});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.out.find("chirp: error: ") != std::string::npos);
+    CHECK_FALSE(open_core(box.db()).users().find("fred").has_value());
+  }
+
+  SUBCASE("user passwd asks too; off a terminal it reads stdin as before") {
+    box.users({"gail"});
+    auto r = run_chirp_on_terminal({"user", "passwd", "gail"}, box.env,
+                                   {{"New password", "battery staple\n"},
+                                    {"confirm", "battery staple\n"}});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("battery staple") == std::string::npos);
+    CHECK(open_core(box.db()).auth().login("gail", "battery staple").has_value());
+    box.ok({"user", "passwd", "gail"}, "from a pipe now\n");
+    CHECK(open_core(box.db()).auth().login("gail", "from a pipe now").has_value());
+  }
 }

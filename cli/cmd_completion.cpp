@@ -1,6 +1,8 @@
-// chirp completion SHELL, and the hidden `chirp _handles PREFIX` the scripts call.
+// chirp completion SHELL, the hidden `chirp _handles PREFIX` the scripts call, and the
+// hidden `chirp _man` that writes the manual page.
 #include "app.hpp"
 #include "completion.hpp"
+#include "man_page.hpp"
 
 #include <iostream>
 
@@ -33,6 +35,10 @@ void add_completion_commands(CLI::App& app, Context& context) {
   completion->callback([&app, completion_options] {
     std::cout << completion_script(app, completion_options->shell);
   });
+
+  auto* man = app.add_subcommand(k_man_page_command, "Print the manual page chirp(1)");
+  man->group("");  // hidden: for the build (man/chirp.1)
+  man->callback([&app] { std::cout << man_page(app, CHIRP_VERSION); });
 
   auto handles_options = std::make_shared<HandlesOptions>();
   auto* handles = app.add_subcommand(k_handles_command, "Print handles starting with PREFIX");

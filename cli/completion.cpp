@@ -228,9 +228,18 @@ const std::vector<std::string>& completion_shells() {
   return shells;
 }
 
+namespace completion {
+
+CommandTree command_tree(const CLI::App& app) {
+  CommandTree tree;
+  add_command(tree, app, {}, nullptr);
+  return tree;
+}
+
+}  // namespace completion
+
 std::string completion_script(const CLI::App& app, std::string_view shell) {
-  completion::CommandTree tree;
-  completion::add_command(tree, app, {}, nullptr);
+  auto tree = completion::command_tree(app);
   if (shell == "bash") return completion::bash_script(tree);
   if (shell == "zsh") return completion::zsh_script(tree);
   if (shell == "fish") return completion::fish_script(tree);

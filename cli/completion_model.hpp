@@ -2,6 +2,8 @@
 // The command tree as the completion script generators see it: plain data read once
 // from the CLI11 definition (completion.cpp), then written out per shell.
 
+#include <CLI/CLI.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +58,9 @@ struct CommandModel {
 
 /// Every visible command, the program first, parents before children.
 using CommandTree = std::vector<CommandModel>;
+
+/// The visible command tree of APP (the program's root command).
+CommandTree command_tree(const CLI::App& app);
 
 /// True when every command of TREE has option NAME with the same value spec: the shell
 /// scripts can then match it for any command at once.

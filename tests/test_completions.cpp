@@ -287,7 +287,7 @@ TEST_CASE("cli: completions in fish") {
   CHECK(fish_complete("chirp use alice ", env).empty());
 }
 
-TEST_CASE("cli: cmake --install puts the binary and the completions in place") {
+TEST_CASE("cli: cmake --install puts the binary, the completions and the man page in place") {
   TempDir prefix;
   std::string command = "cmake --install '" + std::string(CHIRP_BUILD_DIR) + "' --prefix '" +
                         prefix.path().string() + "' >/dev/null 2>&1";
@@ -297,15 +297,23 @@ TEST_CASE("cli: cmake --install puts the binary and the completions in place") {
   CHECK((fs::status(binary).permissions() & fs::perms::owner_exec) != fs::perms::none);
   // Each completion where its shell looks under the prefix, byte for byte the checked-in
   // script.
-  const std::array<std::pair<Script, const char*>, 3> installed = {{
+  const std::array<std::pair<Script, const char*>, 3> installed_scripts = {{
       {k_scripts[0], "share/bash-completion/completions/chirp"},
       {k_scripts[1], "share/zsh/site-functions/_chirp"},
       {k_scripts[2], "share/fish/vendor_completions.d/chirp.fish"},
   }};
-  for (const auto& [script, path] : installed) {
+  for (const auto& [script, path] : installed_scripts) {
     CAPTURE(path);
     REQUIRE(fs::exists(prefix / path));
     CHECK(file_bytes(prefix / path) == file_bytes(checked_in(script)));
+  }
+  auto man_page = prefix / "share/man/man1/chirp.1";
+  REQUIRE(fs::exists(man_page));
+  CHECK(file_bytes(man_page) == file_bytes(fs::path(CHIRP_SOURCE_DIR) / "man/chirp.1"));
+  if (installed("man")) {
+    auto shown = shell("MANPATH='" + (prefix / "share/man").string() + "' man chirp 2>&1");
+    CHECK(shown.exit_code == 0);
+    CHECK(shown.out.find("chirp post") != std::string::npos);
   }
   // The installed binary runs.
   std::string help = "'" + binary.string() + "' --help >/dev/null 2>&1";

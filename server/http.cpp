@@ -4,6 +4,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 
 namespace chirp::server {
 
@@ -48,6 +52,55 @@ std::optional<nlohmann::json> json_body(Exchange& x) {
     return std::nullopt;
   }
   return std::move(*body);
+}
+
+namespace {
+
+/// Edits (insert, delete, replace one character) that turn A into B, case ignored.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+bool only_known_fields(Exchange& x, const nlohmann::json& body,
+                       std::initializer_list<std::string_view> known,
+                       std::initializer_list<std::string_view> earlier) {
+  for (const auto& [name, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (std::find(earlier.begin(), earlier.end(), name) != earlier.end()) continue;
+    std::string names;
+    std::string_view closest;
+    std::size_t best = 3;  // more edits than this is not a misspelling
+    for (auto candidate : known) {
+      names += (names.empty() ? "" : ", ") + std::string(candidate);
+      if (name.size() > 64) continue;
+      if (auto d = edit_distance(name, candidate); d < best) {
+        best = d;
+        closest = candidate;
+      }
+    }
+    std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
+    std::string message = closest.empty()
+                              ? fmt::format("unknown field '{}'", shown)
+                              : fmt::format("unknown field '{}' (did you mean '{}'?)", shown, closest);
+    send_error(x.res, 422, "invalid", fmt::format("{}; this endpoint takes {}", message, names));
+    return false;
+  }
+  return true;
 }
 
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name) {

@@ -48,6 +48,14 @@ void send_unauthenticated(httplib::Response& res);
 /// The request body as a JSON object, or a response already sent (400/415).
 std::optional<nlohmann::json> json_body(Exchange& x);
 
+/// Whether BODY has only fields named in KNOWN. Otherwise sends 422 naming the first
+/// other one (and the known name it is likely a misspelling of) and returns false: a
+/// field the server would ignore is a mistake the client should hear about. EARLIER
+/// names are accepted too, but neither listed nor suggested.
+bool only_known_fields(Exchange& x, const nlohmann::json& body,
+                       std::initializer_list<std::string_view> known,
+                       std::initializer_list<std::string_view> earlier = {});
+
 /// A field of BODY: absent → nullopt; present with the wrong type → throws FieldError,
 /// which the route wrapper answers with 400.
 struct FieldError {};

@@ -65,6 +65,26 @@ int refuse_body_framing(const httplib::Request& req, httplib::Response& res) {
   return 0;
 }
 
+/// A known path asked with a method none of its routes takes: sends 405 with Allow and
+/// returns true. False (nothing sent) for an unknown path or a method it takes.
+bool refuse_method(const ServerState& state, const httplib::Request& req,
+                   httplib::Response& res) {
+  std::string allow = state.allowed_methods(req.path);
+  if (allow.empty()) return false;
+  std::string method = req.method;
+  bool taken = false;
+  for (std::size_t at = 0; at <= allow.size();) {
+    auto end = std::min(allow.find(", ", at), allow.size());
+    if (allow.compare(at, end - at, method) == 0) taken = true;
+    at = end + 2;
+  }
+  if (taken) return false;
+  res.set_header("Allow", allow);
+  send_error(res, 405, "method_not_allowed",
+             fmt::format("{} takes {}, not {}", req.path, allow, method.substr(0, 32)));
+  return true;
+}
+
 HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
                           httplib::Response& res) {
   auto thread = state.thread();
@@ -87,7 +107,8 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
   }
   ctx.rules = state.rate_rules(core);
   ctx.client = state.client_address(req);
-  if (!within_limit(state, res, "address", ctx.client, ctx.rules.requests)) {
+  const bool exempt = state.is_exempt(req);
+  if (!exempt && !within_limit(state, res, "address", ctx.client, ctx.rules.requests)) {
     return HandlerResponse::Handled;
   }
   if (req.has_header("Authorization")) {
@@ -99,12 +120,15 @@ HandlerResponse pre_route(ServerState& state, const httplib::Request& req,
     auto user = token ? core.auth().authenticate(*token)
                       : fail(Code::unauthenticated, "use Authorization: Bearer <token>");
     if (!user) {
+      // A method the path does not take is that, whoever asks.
+      if (refuse_method(state, req, res)) return HandlerResponse::Handled;
       res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       send_error(res, user.error());
       return HandlerResponse::Handled;
     }
     ctx.user = *user;
-    if (!within_limit(state, res, "user", std::to_string(user->id), ctx.rules.requests)) {
+    if (!exempt &&
+        !within_limit(state, res, "user", std::to_string(user->id), ctx.rules.requests)) {
       return HandlerResponse::Handled;
     }
   }
@@ -143,6 +167,7 @@ void answer_then_close(RequestContext& ctx, const httplib::Request& req, httplib
   auto body = std::make_shared<std::string>(std::move(res.body));
   std::string type = res.get_header_value("Content-Type");
   res.body.clear();
+  res.headers.erase("Content-Type");  // set_content_provider sets it again
   res.set_header("Connection", "close");
   res.set_content_provider(
       body->size(), type,
@@ -250,6 +275,7 @@ void install_middleware(httplib::Server& server, ServerState& state) {
     } end_if_pipelined_after{state, req, res};
     if (auto refused = ctx.refused_status) res.status = refused;
     if (!res.body.empty()) return;
+    if (res.status == 404 && refuse_method(state, req, res)) return;
     switch (res.status) {
       case 404: send_error(res, 404, "not_found", "no such endpoint"); break;
       case 413: send_error(res, 413, "too_large", "request too large"); break;

@@ -36,15 +36,24 @@ RateDecision RateLimiter::decide(const std::string& key, const RateRule& rule, b
   bucket.updated_ms = now;
   RateDecision decision;
   decision.limit = rule.capacity;
-  if (bucket.spent + 1.0 <= capacity) {
-    if (take) bucket.spent += 1.0;
-  } else {
-    decision.allowed = false;
-    decision.retry_after_seconds = std::max<std::int64_t>(
+  decision.window_seconds = rule.window_ms / 1000;
+  bool allowed = bucket.spent + 1.0 <= capacity;
+  if (allowed && take) bucket.spent += 1.0;
+  // Seconds until the next request may be made (at least 1 while none may).
+  auto seconds_until_one = [&] {
+    return std::max<std::int64_t>(
         1, static_cast<std::int64_t>(std::ceil((bucket.spent + 1.0 - capacity) / per_ms / 1000.0)));
-  }
+  };
   decision.remaining = static_cast<std::int64_t>(std::floor(std::max(0.0, capacity - bucket.spent)));
-  decision.reset_seconds = static_cast<std::int64_t>(std::ceil(bucket.spent / per_ms / 1000.0));
+  if (!allowed) {
+    decision.allowed = false;
+    decision.retry_after_seconds = seconds_until_one();
+  }
+  // With nothing left, the quota is back when the next request may be made, which is
+  // what Retry-After says too; with some left, when the bucket is full again.
+  decision.reset_seconds =
+      decision.remaining == 0 ? seconds_until_one()
+                              : static_cast<std::int64_t>(std::ceil(bucket.spent / per_ms / 1000.0));
   return decision;
 }
 

@@ -21,7 +21,10 @@ struct RateDecision {
   bool allowed = true;
   std::int64_t limit = 0;              ///< the rule's capacity
   std::int64_t remaining = 0;          ///< whole tokens left after this request
-  std::int64_t reset_seconds = 0;      ///< until the bucket is full again
+  std::int64_t window_seconds = 0;     ///< the rule's window
+  /// With tokens left, until the bucket is full again; with none, until one is back
+  /// (then equal to retry_after_seconds, so the two headers agree).
+  std::int64_t reset_seconds = 0;
   std::int64_t retry_after_seconds = 0;  ///< until one token is back (when refused)
 };
 

@@ -17,9 +17,12 @@ bool within_limit(ServerState& state, httplib::Response& res, const std::string&
 void set_rate_headers(httplib::Response& res, const RateRule& rule, const RateDecision& d) {
   if (rule.capacity <= 0) return;
   // Several buckets may apply to one request: the headers describe the last one checked.
-  for (const char* name : {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}) {
+  // The fields of draft-ietf-httpapi-ratelimit-headers-06: the policy is "LIMIT;w=WINDOW".
+  for (const char* name :
+       {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"}) {
     res.headers.erase(name);
   }
+  res.set_header("RateLimit-Policy", fmt::format("{};w={}", d.limit, d.window_seconds));
   res.set_header("RateLimit-Limit", std::to_string(d.limit));
   res.set_header("RateLimit-Remaining", std::to_string(d.remaining));
   res.set_header("RateLimit-Reset", std::to_string(d.reset_seconds));
@@ -42,7 +45,8 @@ namespace {
 /// The route's own limit, after the middleware's per-address and per-user ones.
 bool within_route_limit(Exchange& x, RouteLimit limit) {
   switch (limit) {
-    case RouteLimit::none: return true;
+    case RouteLimit::none:
+    case RouteLimit::exempt: return true;
     case RouteLimit::posting:
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
                           x.context.rules.posts);

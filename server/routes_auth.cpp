@@ -5,6 +5,8 @@
 #include <chirp/time_format.hpp>
 #include <chirp/validate.hpp>
 
+#include <fmt/core.h>
+
 #include <cctype>
 
 namespace chirp::server {
@@ -32,6 +34,22 @@ bool may_try_login(Exchange& x, const std::string& account) {
   return answer_rate_decision(x.state, x.res, "login_account", rules.account_logins, by_account);
 }
 
+/// The field NAME of BODY, or its earlier name OLD_NAME (still accepted from clients
+/// written against it); both, with different values, are answered 422 (nullopt, sent).
+/// SENT tells an answered request from an absent field.
+std::optional<std::string> field_or_earlier(Exchange& x, const nlohmann::json& body,
+                                            const char* name, const char* old_name, bool& sent) {
+  auto value = string_field(body, name);
+  auto old_value = string_field(body, old_name);
+  if (value && old_value && *value != *old_value) {
+    send_error(x.res, 422, "invalid",
+               fmt::format("'{}' and '{}' name one field: send '{}' alone", name, old_name, name));
+    sent = true;
+    return std::nullopt;
+  }
+  return value ? value : old_value;
+}
+
 void count_failed_login(Exchange& x, const std::string& account) {
   const auto& rules = x.context.rules;
   auto by_address = x.state.limiter.take("login:" + x.context.client, rules.logins);
@@ -45,13 +63,18 @@ void register_auth_routes(httplib::Server& server, ServerState& state) {
   add_route(server, state, {"POST", "/login", "/login"}, [](Exchange& x) {
               auto body = json_body(x);
               if (!body) return;
-              auto username = string_field(*body, "username");
+              // "handle", as everywhere else; "username" is the original design's name
+              // for it, and stays.
+              bool sent = false;
+              auto username = field_or_earlier(x, *body, "handle", "username", sent);
+              if (sent) return;
               auto password = string_field(*body, "password");
               if (!username || !password) {
                 send_error(x.res, 400, "bad_request",
-                           "send {\"username\": ..., \"password\": ...}");
+                           "send {\"handle\": ..., \"password\": ...}");
                 return;
               }
+              if (!only_known_fields(x, *body, {"handle", "password"}, {"username"})) return;
               const std::string account = account_key(*username);
               if (!may_try_login(x, account)) return;
               auto login = x.core.auth().login(*username, *password);
@@ -80,11 +103,17 @@ void register_auth_routes(httplib::Server& server, ServerState& state) {
     auto password = string_field(*body, "password");
     if (!handle || !password) {
       send_error(x.res, 400, "bad_request",
-                 "send {\"handle\": ..., \"password\": ..., \"display_name\"?: ...}");
+                 "send {\"handle\": ..., \"password\": ..., \"name\"?: ..., \"bio\"?: ...}");
       return;
     }
-    NewUser input{*handle, string_field(*body, "display_name").value_or(""),
-                  string_field(*body, "bio").value_or(""), *password};
+    // "name", as a profile shows it; "display_name" is its earlier name here.
+    bool sent = false;
+    auto name = field_or_earlier(x, *body, "name", "display_name", sent);
+    if (sent) return;
+    if (!only_known_fields(x, *body, {"handle", "password", "name", "bio"}, {"display_name"})) {
+      return;
+    }
+    NewUser input{*handle, name.value_or(""), string_field(*body, "bio").value_or(""), *password};
     auto user = x.core.users().create(input);
     if (!user) return send_error(x.res, user.error());
     x.res.set_header("Location", "/users/" + std::to_string(user->id));

@@ -39,6 +39,7 @@ void register_tweet_routes(httplib::Server& server, ServerState& state) {
                            "send {\"text\": ..., \"reply_to\"?: ..., \"media_urls\"?: [...]}");
                 return;
               }
+              if (!only_known_fields(x, *body, {"text", "reply_to", "media_urls"})) return;
               NewTweet input{*text, id_field(*body, "reply_to"),
                              string_list_field(*body, "media_urls")};
               auto tweet = x.core.tweets().post(x.caller().id, input);

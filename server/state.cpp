@@ -86,6 +86,28 @@ void ServerState::remember_login_address(const std::string& account, const std::
 void ServerState::add_route(const RouteSpec& route) {
   m_routes.push_back(
       {route.method, std::regex(route.pattern), std::string(route.method) + " " + route.label});
+  if (route.limit == RouteLimit::exempt) m_exempt_routes.push_back(m_routes.back());
+}
+
+std::string ServerState::allowed_methods(const std::string& path) const {
+  std::vector<std::string> methods;
+  for (const auto& route : m_routes) {
+    if (std::find(methods.begin(), methods.end(), route.method) == methods.end() &&
+        std::regex_match(path, route.pattern)) {
+      methods.push_back(route.method);
+      if (route.method == "GET") methods.emplace_back("HEAD");  // httplib answers HEAD too
+    }
+  }
+  std::string allow;
+  for (const auto& method : methods) allow += (allow.empty() ? "" : ", ") + method;
+  return allow;
+}
+
+bool ServerState::is_exempt(const httplib::Request& req) const {
+  return std::any_of(m_exempt_routes.begin(), m_exempt_routes.end(), [&](const RouteEntry& r) {
+    return (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) &&
+           std::regex_match(req.path, r.pattern);
+  });
 }
 
 std::string ServerState::route_label(const httplib::Request& req) const {

@@ -40,6 +40,7 @@ enum class Access {
 enum class RouteLimit {
   none,
   posting,  ///< ratelimit.posts_per_5min, per user: it creates a tweet
+  exempt,   ///< not even the per-address and per-user limits: health checks, metrics
 };
 
 /// A route as registered: where it lives and what the middleware applies to it.
@@ -104,6 +105,10 @@ public:
   void add_route(const RouteSpec& route);
   /// The metric label of the route REQ would take ("unmatched" when none).
   std::string route_label(const httplib::Request& req) const;
+  /// The methods routes take at PATH, as an Allow header lists them ("" when none).
+  std::string allowed_methods(const std::string& path) const;
+  /// Whether REQ takes a route declared RouteLimit::exempt (cheap: only those are tried).
+  bool is_exempt(const httplib::Request& req) const;
 
   Metrics metrics;
   Connections connections;
@@ -140,6 +145,7 @@ private:
     std::regex pattern;
     std::string label;
   };
+  std::vector<RouteEntry> m_exempt_routes;
   std::vector<RouteEntry> m_routes;
 };
 

@@ -361,8 +361,9 @@ void add_method_and_line_attacks(std::vector<BadRequest>& out, const KnownData& 
   line("TRACE", "TRACE /healthz HTTP/1.1" + host, {400});
   line("CONNECT", "CONNECT 127.0.0.1:80 HTTP/1.1" + host, {400});
   line("a method with a NUL", std::string("PO\0ST /tweets HTTP/1.1", 22) + host, {400});
-  line("PATCH a tweet", get_as_alice(k, "/tweets/" + k.alice_tweet, "PATCH"), {404}, true);
-  line("PUT a user", get_as_alice(k, "/users/alice", "PUT"), {404}, true);
+  // A known path with a method it does not take (issue 10): 405 with Allow.
+  line("PATCH a tweet", get_as_alice(k, "/tweets/" + k.alice_tweet, "PATCH"), {405}, true);
+  line("PUT a user", get_as_alice(k, "/users/alice", "PUT"), {405}, true);
   line("OPTIONS *", "OPTIONS * HTTP/1.1" + host, {400, 404}, true);
   line("no version", "GET /healthz\r\nHost: 127.0.0.1\r\n\r\n", {400});
   line("HTTP/0.9", "GET /healthz\r\n\r\n", {400});

@@ -10,7 +10,7 @@
 namespace chirp::test {
 
 /// The error statuses README.md documents (and server/http.cpp and middleware.cpp send).
-inline const std::vector<int> k_documented_statuses = {400, 401, 403, 404, 409,
+inline const std::vector<int> k_documented_statuses = {400, 401, 403, 404, 405, 409,
                                                        411, 413, 415, 422, 429};
 /// Statuses cpp-httplib answers on its own: a request target over 8 KiB, and a Range
 /// header no part of the response satisfies. README.md does not list them.

@@ -136,9 +136,10 @@ httplib::Client normal_client(int port) {
 }
 
 /// One request on a fresh connection from SOURCE; its status (-1 for none).
+/// The status of GET /users/nobody (404 until the limit: /healthz is never limited).
 int status_from(int port, const char* source, const std::string& extra_headers = "") {
   RawConnection connection(port, 5s, source);
-  connection.send("GET /healthz HTTP/1.1\r\nHost: chirp\r\n" + extra_headers +
+  connection.send("GET /users/nobody HTTP/1.1\r\nHost: chirp\r\n" + extra_headers +
                   "Connection: close\r\n\r\n");
   return connection.read_response().status;
 }
@@ -239,31 +240,31 @@ TEST_CASE("deploy: rate limits behind nginx are per client address, whatever it 
   const int front = pair.public_port();
 
   // Two clients of nginx, two buckets.
-  for (int i = 0; i < 3; ++i) CHECK(status_from(front, "127.0.0.1") == 200);
+  for (int i = 0; i < 3; ++i) CHECK(status_from(front, "127.0.0.1") == 404);
   CHECK(status_from(front, "127.0.0.1") == 429);
   // A client that names someone else in its own X-Forwarded-For (one field, an appended
   // list, two fields) stays in its own bucket: nginx replaces the field.
-  CHECK(status_from(front, "127.0.0.3", "X-Forwarded-For: 127.0.0.6\r\n") == 200);
-  CHECK(status_from(front, "127.0.0.3", "X-Forwarded-For: 10.0.0.7, 127.0.0.6\r\n") == 200);
+  CHECK(status_from(front, "127.0.0.3", "X-Forwarded-For: 127.0.0.6\r\n") == 404);
+  CHECK(status_from(front, "127.0.0.3", "X-Forwarded-For: 10.0.0.7, 127.0.0.6\r\n") == 404);
   CHECK(status_from(front, "127.0.0.3",
-                    "X-Forwarded-For: 10.0.0.8\r\nX-Forwarded-For: 127.0.0.6\r\n") == 200);
+                    "X-Forwarded-For: 10.0.0.8\r\nX-Forwarded-For: 127.0.0.6\r\n") == 404);
   CHECK(status_from(front, "127.0.0.3", "X-Forwarded-For: 10.0.0.9\r\n") == 429);
   // ...and has not used up the bucket of the address it named.
-  CHECK(status_from(front, "127.0.0.6") == 200);
+  CHECK(status_from(front, "127.0.0.6") == 404);
 
   // Straight to chirp, around nginx: X-Forwarded-For from anyone but the proxy
   // (127.0.0.2) is not believed, so a new one each time is still one client.
   const int back = pair.upstream_port();
   for (int i = 0; i < 3; ++i) {
-    CHECK(status_from(back, "127.0.0.5", "X-Forwarded-For: 10.0.1." + std::to_string(i) + "\r\n") == 200);
+    CHECK(status_from(back, "127.0.0.5", "X-Forwarded-For: 10.0.1." + std::to_string(i) + "\r\n") == 404);
   }
   CHECK(status_from(back, "127.0.0.5", "X-Forwarded-For: 10.0.1.99\r\n") == 429);
 
   // chirp logged the addresses nginx saw, never one a client made up.
-  CHECK(eventually([&] { return pair.log().find("127.0.0.5 GET /healthz 429") != std::string::npos; }));
+  CHECK(eventually([&] { return pair.log().find("127.0.0.5 GET /users/nobody 429") != std::string::npos; }));
   auto log = pair.log();
-  CHECK(log.find("127.0.0.3 GET /healthz 429") != std::string::npos);
-  CHECK(log.find("127.0.0.6 GET /healthz 200") != std::string::npos);
+  CHECK(log.find("127.0.0.3 GET /users/nobody 429") != std::string::npos);
+  CHECK(log.find("127.0.0.6 GET /users/nobody 404") != std::string::npos);
   CHECK(log.find("10.0.") == std::string::npos);
   CHECK(log.find("127.0.0.2 GET") == std::string::npos);
 }

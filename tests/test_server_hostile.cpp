@@ -149,27 +149,28 @@ TEST_CASE("server: X-Forwarded-For is believed only from a trusted proxy") {
                         .extra_args = {"--trust-proxy", "127.0.0.2"},
                         .log_level = "info"});
   CHIRP_SERVER_LOG_ON_FAILURE(server);
+  // GET /users/nobody: 404 until limited (/healthz never is).
   auto get_from = [&](const char* source, const std::string& forwarded) {
     RawConnection connection(server.port(), std::chrono::seconds(5), source);
-    connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n" + forwarded + "Connection: close\r\n\r\n");
+    connection.send("GET /users/nobody HTTP/1.1\r\nHost: x\r\n" + forwarded + "Connection: close\r\n\r\n");
     return connection.read_response().status;
   };
   // A direct client cannot pick its address: a new X-Forwarded-For each time is still
   // one client, limited after three requests.
   for (int i = 0; i < 3; ++i) {
-    CHECK(get_from("127.0.0.1", "X-Forwarded-For: 10.9.0." + std::to_string(i) + "\r\n") == 200);
+    CHECK(get_from("127.0.0.1", "X-Forwarded-For: 10.9.0." + std::to_string(i) + "\r\n") == 404);
   }
   CHECK(get_from("127.0.0.1", "X-Forwarded-For: 10.9.0.99\r\n") == 429);
   // Through the proxy, each forwarded address is its own client.
-  for (int i = 0; i < 3; ++i) CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.1\r\n") == 200);
+  for (int i = 0; i < 3; ++i) CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.1\r\n") == 404);
   CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.1\r\n") == 429);
-  CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.2\r\n") == 200);
+  CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.2\r\n") == 404);
   // The last entry is the one the proxy appended; garbage or two fields fall back to
   // the proxy's own address.
-  CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.1, 10.0.0.3\r\n") == 200);
-  for (int i = 0; i < 3; ++i) CHECK(get_from("127.0.0.2", "X-Forwarded-For: not-an-address\r\n") == 200);
+  CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.1, 10.0.0.3\r\n") == 404);
+  for (int i = 0; i < 3; ++i) CHECK(get_from("127.0.0.2", "X-Forwarded-For: not-an-address\r\n") == 404);
   CHECK(get_from("127.0.0.2", "X-Forwarded-For: 10.0.0.4\r\nX-Forwarded-For: 10.0.0.5\r\n") == 429);
-  CHECK(eventually([&] { return server.log().find("10.0.0.2 GET /healthz 200") != std::string::npos; }));
+  CHECK(eventually([&] { return server.log().find("10.0.0.2 GET /users/nobody 404") != std::string::npos; }));
 }
 
 TEST_CASE("server: a full disk is a 507, reads go on, and writes come back without a restart") {

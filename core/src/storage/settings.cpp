@@ -32,9 +32,11 @@ constexpr std::array k_specs = {
                 "in to it before (0 = unlimited)"},
     SettingSpec{setting::rate_logins, 10, 0, 1000000,
                 "failed logins per client address per 5 minutes (0 = unlimited)"},
-    SettingSpec{setting::rate_posts, 60, 0, 1000000,
+    // Defaults for one person on a laptop, whose scripts may well make a few thousand
+    // requests in a burst; a public server sets its own (README: exposure).
+    SettingSpec{setting::rate_posts, 300, 0, 1000000,
                 "tweets, replies and retweets per user per 5 minutes (0 = unlimited)"},
-    SettingSpec{setting::rate_requests, 300, 0, 1000000,
+    SettingSpec{setting::rate_requests, 3000, 0, 1000000,
                 "HTTP requests per user and per client address per 5 minutes (0 = unlimited)"},
     SettingSpec{setting::inbox_cap, 800, 20, 100000,
                 "entries kept per pushed inbox; older pages are pulled"},

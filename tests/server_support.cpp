@@ -67,7 +67,7 @@ void ignore_sigpipe(bool on) {
   }
 }
 
-std::string lower(std::string s) {
+std::string ascii_lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
@@ -233,21 +233,21 @@ nlohmann::json Reply::json() const { return nlohmann::json::parse(body, nullptr,
 
 bool Reply::has_header(const std::string& name) const {
   for (const auto& [k, v] : headers) {
-    if (lower(k) == lower(name)) return true;
+    if (ascii_lower(k) == ascii_lower(name)) return true;
   }
   return false;
 }
 
 std::string Reply::header(const std::string& name) const {
   for (const auto& [k, v] : headers) {
-    if (lower(k) == lower(name)) return v;
+    if (ascii_lower(k) == ascii_lower(name)) return v;
   }
   return "";
 }
 
 std::size_t Reply::header_count(const std::string& name) const {
   std::size_t n = 0;
-  for (const auto& [k, v] : headers) n += lower(k) == lower(name) ? 1 : 0;
+  for (const auto& [k, v] : headers) n += ascii_lower(k) == ascii_lower(name) ? 1 : 0;
   return n;
 }
 
@@ -482,7 +482,7 @@ Reply RawConnection::read_response() {
     std::string value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     reply.headers.emplace(name, value);
-    if (lower(name) == "content-length") length = std::stoul(value);
+    if (ascii_lower(name) == "content-length") length = std::stoul(value);
   }
   std::size_t body_start = header_end + 4;
   while (m_buffer.size() < body_start + length) {

@@ -1,5 +1,6 @@
 // The shell completion scripts: generated from the command tree, checked in unchanged,
 // and working in the shells themselves (each shell's checks run when it is installed).
+#include "readme_support.hpp"
 #include "support.hpp"
 
 #include "app.hpp"
@@ -318,4 +319,50 @@ TEST_CASE("cli: cmake --install puts the binary, the completions and the man pag
   // The installed binary runs.
   std::string help = "'" + binary.string() + "' --help >/dev/null 2>&1";
   CHECK(std::system(help.c_str()) == 0);
+}
+
+TEST_CASE("cli: the README's completion install steps work in each shell from an empty $HOME") {
+  const chirp::test::ShellBlock* steps = nullptr;
+  auto blocks = chirp::test::readme_shell_blocks();
+  for (const auto& block : blocks) {
+    if (block.code.find("completions/chirp.bash") != std::string::npos) steps = &block;
+  }
+  REQUIRE_MESSAGE(steps != nullptr, "README.md has no block installing completions/chirp.bash");
+  TempDir dir;
+  const fs::path home = dir / "home";
+  fs::create_directories(home);
+  auto installed_now = chirp::test::run_shell_block(steps->code, home);
+  INFO("README.md line " << steps->line << ":\n" << steps->code << "\nstderr: " << installed_now.err);
+  REQUIRE(installed_now.exit_code == 0);
+
+  // Each in the real shell as a new login would start it: only HOME and PATH set.
+  auto in_shell = [&](const std::string& command) {
+    return chirp::test::run_shell_block(command, home);
+  };
+  if (installed("bash")) {
+    // Debian's bash without the bash-completion package: ~/.bashrc's source line.
+    auto r = in_shell("bash -ic 'complete -p chirp' 2>/dev/null");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("_chirp") != std::string::npos);
+    if (fs::exists("/usr/share/bash-completion/bash_completion")) {
+      // With the package, its loader finds the script where the steps put it.
+      auto loaded = in_shell(
+          "bash -c 'source /usr/share/bash-completion/bash_completion; "
+          "__load_completion chirp; complete -p chirp'");
+      CHECK(loaded.out.find("_chirp") != std::string::npos);
+    }
+  }
+  if (installed("zsh")) {
+    auto r = in_shell("zsh -ic 'print -r -- ${_comps[chirp]}' 2>&1");
+    INFO("zsh: " << r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("_chirp") != std::string::npos);
+  }
+  if (installed("fish")) {
+    auto r = in_shell("fish -c 'complete -C \"chirp us\"'");
+    INFO("fish: " << r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(has_word(r.out, "use"));
+    CHECK(has_word(r.out, "user"));
+  }
 }

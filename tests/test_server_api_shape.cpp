@@ -6,7 +6,15 @@
 
 #include <doctest/doctest.h>
 
-using namespace chirp::test;
+using chirp::test::get;
+using chirp::test::k_test_password;
+using chirp::test::login;
+using chirp::test::post_json;
+using chirp::test::register_and_login;
+using chirp::test::request;
+using chirp::test::ServerProcess;
+using chirp::test::TempDir;
+using chirp::test::user_profile;
 using nlohmann::json;
 
 TEST_CASE("server: one name per field; an unknown field is a 422 that names it") {

@@ -1,4 +1,5 @@
 // Bulk loading: one transaction, prepared statements reused, counters set at the end.
+#include "admin/bulk_rows.hpp"
 #include "session.hpp"
 #include "storage/counters.hpp"
 #include "storage/rows.hpp"
@@ -8,9 +9,7 @@
 #include <chirp/snowflake.hpp>
 #include <chirp/validate.hpp>
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/core.h>
-#include <sqlite3.h>
 
 namespace chirp {
 
@@ -43,46 +42,35 @@ Result<std::vector<Id>> Bulk::import(const BulkData& data, const Progress& progr
     int node = static_cast<int>(m_session.setting(setting::node_id));
     std::vector<Id> ids;
     ids.reserve(data.users.size());
-    {
-      auto q = db.statement(
-          "INSERT INTO users(id, handle, name, bio, created_at, last_seen_at) "
-          "VALUES (?, ?, ?, ?, ?, ?)");
-      Id last = next_user_id(db, now, node) - 1;
-      for (const auto& user : data.users) {
-        Id id = next_snowflake(now, node, last);
-        last = id;
-        try {
-          q.rebind().bind(id, user.handle, user.name, user.bio, now, now).exec();
-        } catch (const SQLite::Exception& e) {
-          if ((e.getErrorCode() & 0xff) == SQLITE_CONSTRAINT) {
-            return fail(Code::conflict, fmt::format("the handle '{}' is taken", user.handle));
-          }
-          throw;
-        }
-        ids.push_back(id);
-        tick();
-      }
+    BulkRows rows(db, now);
+    Id last = next_user_id(db, now, node) - 1;
+    for (const auto& user : data.users) {
+      Id id = next_snowflake(now, node, last);
+      last = id;
+      auto added = rows.add_user({.id = id,
+                                  .handle = user.handle,
+                                  .name = user.name,
+                                  .bio = user.bio,
+                                  .created_at_ms = now});
+      if (!added) return std::unexpected(added.error());
+      ids.push_back(id);
+      tick();
     }
-    {
-      auto q = db.statement(
-          "INSERT INTO follows(follower, followee, created_at) VALUES (?, ?, ?) "
-          "ON CONFLICT DO NOTHING");
-      for (const auto& [follower, followee] : data.follows) {
-        q.rebind().bind(ids[follower], ids[followee], now).exec();
-        tick();
-      }
+    for (const auto& [follower, followee] : data.follows) {
+      rows.add_follow({ids[follower], ids[followee], now});
+      tick();
     }
-    {
-      Id last = next_tweet_id(db, 0, node) - 1;
-      for (const auto& tweet : data.tweets) {
-        Id id = next_snowflake(tweet.created_at_ms, node, last);
-        last = id;
-        insert_tweet_row(db, {.id = id,
-                              .author = ids[tweet.author],
-                              .text = *validate_tweet_text(tweet.text),
-                              .created_at_ms = tweet.created_at_ms});
-        tick();
-      }
+    last = next_tweet_id(db, 0, node) - 1;
+    for (const auto& tweet : data.tweets) {
+      Id id = next_snowflake(tweet.created_at_ms, node, last);
+      last = id;
+      auto added = rows.add_tweet({.id = id,
+                                   .author = ids[tweet.author],
+                                   .text = *validate_tweet_text(tweet.text),
+                                   .created_at_ms = tweet.created_at_ms},
+                                  tweet.created_at_ms);
+      if (!added) return std::unexpected(added.error());
+      tick();
     }
     // Counters of every user touched, recomputed exactly.
     db.exec(

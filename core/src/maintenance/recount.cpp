@@ -42,6 +42,7 @@ struct CounterSql {
   const Counter* counter;
   std::string find;  ///< id, label, stored, recount of every row that differs
   std::string fix;
+  std::string fix_some;  ///< fix, for the ids in the JSON array ?1 only
 };
 
 /// Built once: statements are cached by the address of their text.
@@ -56,7 +57,10 @@ const std::vector<CounterSql>& counter_sql() {
                                  "ORDER BY id",
                                  label, counter.column, counter.recount, table),
                      fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NOT {2}", table,
-                                 counter.column, counter.recount)});
+                                 counter.column, counter.recount),
+                     fmt::format("UPDATE {0} SET {1} = {2} WHERE id IN "
+                                 "(SELECT value FROM json_each(?1)) AND {1} IS NOT {2}",
+                                 table, counter.column, counter.recount)});
     }
     return out;
   }();
@@ -91,6 +95,19 @@ Recounted set_counters_to_recounts(Db& db) {
   Recounted done;
   for (const auto& sql : counter_sql()) {
     int changed = db.statement(sql.fix.c_str()).exec();
+    done.values += changed;
+    if (changed > 0 && std::string_view(sql.counter->column) == "followers_count") {
+      done.followers = true;
+    }
+  }
+  return done;
+}
+
+Recounted set_counters_to_recounts_of(Db& db, const std::string& users, const std::string& tweets) {
+  Recounted done;
+  for (const auto& sql : counter_sql()) {
+    bool of_users = std::string_view(sql.counter->table) == "users";
+    int changed = db.statement(sql.fix_some.c_str()).bind(of_users ? users : tweets).exec();
     done.values += changed;
     if (changed > 0 && std::string_view(sql.counter->column) == "followers_count") {
       done.followers = true;

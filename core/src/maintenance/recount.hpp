@@ -6,6 +6,7 @@
 #include "storage/db.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace chirp::detail {
 
@@ -20,5 +21,9 @@ struct Recounted {
 /// Sets every counter that differs from its recount to the recount. Call inside a
 /// write transaction.
 Recounted set_counters_to_recounts(Db& db);
+
+/// The same for the users whose ids are in the JSON array USERS and the tweets in
+/// TWEETS only (json_array in storage/rows.hpp): what a bulk load touched.
+Recounted set_counters_to_recounts_of(Db& db, const std::string& users, const std::string& tweets);
 
 }  // namespace chirp::detail

@@ -29,6 +29,7 @@ struct Core::Services {
   Settings settings{session};
   Bulk bulk{session};
   std::optional<Maintenance> maintenance;  // copies the token secret into backups
+  Archive archive{session};
 };
 
 Core::Core(std::unique_ptr<Services> services) : m_services(std::move(services)) {}
@@ -73,5 +74,6 @@ Fanout& Core::fanout() { return m_services->fanout; }
 Settings& Core::settings() { return m_services->settings; }
 Bulk& Core::bulk() { return m_services->bulk; }
 Maintenance& Core::maintenance() { return *m_services->maintenance; }
+Archive& Core::archive() { return m_services->archive; }
 
 }  // namespace chirp

@@ -7,6 +7,7 @@
 /// refusal (nothing was changed), or throws for an infrastructure failure (SQLite I/O).
 /// A Core is not thread-safe: use one per thread (they may share one database file).
 
+#include <chirp/archive.hpp>
 #include <chirp/auth.hpp>
 #include <chirp/bulk.hpp>
 #include <chirp/clock.hpp>
@@ -62,6 +63,7 @@ public:
   Settings& settings();
   Bulk& bulk();
   Maintenance& maintenance();
+  Archive& archive();
 
 private:
   struct Services;

@@ -179,6 +179,7 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
   add_serve_commands(*app, context);
   add_config_commands(*app, context);
   add_admin_commands(*app, context);
+  add_archive_commands(*app, context);
   add_completion_commands(*app, context);
   return app;
 }

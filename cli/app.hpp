@@ -108,5 +108,6 @@ void add_config_commands(CLI::App& app, Context& context);
 void add_admin_commands(CLI::App& app, Context& context);
 void add_completion_commands(CLI::App& app, Context& context);
 void add_serve_commands(CLI::App& app, Context& context);
+void add_archive_commands(CLI::App& app, Context& context);
 
 }  // namespace chirp::cli

@@ -5,7 +5,7 @@
 function __chirp_subcommands --description 'Subcommands of command $argv[1]'
     switch $argv[1]
         case 'chirp'
-            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check completion
+            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import completion
         case 'chirp user'
             printf '%s\n' add show list passwd token
         case 'chirp config'
@@ -36,6 +36,8 @@ function __chirp_takes_value --description 'Succeeds when option $argv[2] of com
         case 'chirp worker|--interval-ms'
             return 0
         case 'chirp serve|--bind' 'chirp serve|--port' 'chirp serve|--threads' 'chirp serve|--log-level' 'chirp serve|--request-timeout' 'chirp serve|--trust-proxy'
+            return 0
+        case 'chirp import|--batch-lines'
             return 0
     end
     return 1
@@ -121,6 +123,8 @@ complete -c chirp -n '__chirp_at chirp 0' -a serve -d 'Run the HTTP/JSON server 
 complete -c chirp -n '__chirp_at chirp 0' -a config -d 'Show and change the settings in the database'
 complete -c chirp -n '__chirp_at chirp 0' -a backup -d 'Copy the database (safe while the server runs) and its token secret to PATH'
 complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters and timelines against the tables (exit 1 on problems)'
+complete -c chirp -n '__chirp_at chirp 0' -a export -d 'Write the whole database as JSON Lines (users, follows, tweets, likes)'
+complete -c chirp -n '__chirp_at chirp 0' -a import -d 'Load a `chirp export` file (or, with --edges, a follower edge list)'
 complete -c chirp -n '__chirp_at chirp 0' -a completion -d 'Print the shell completion script (source it, or install it)'
 complete -c chirp -s h -l help -d 'Print this help message and exit'
 complete -c chirp -l version -d 'Display program version information and exit'
@@ -218,6 +222,15 @@ complete -c chirp -n '__chirp_at "chirp backup" 0' -F
 
 # chirp check
 complete -c chirp -n '__chirp_in "chirp check"' -l repair -d 'Recount counters, rebuild timelines that lack tweets, drop rows that should not be there; then check again'
+
+# chirp export
+complete -c chirp -n '__chirp_in "chirp export"' -l without-passwords -d 'Leave out password hashes (imported users then cannot log in)'
+complete -c chirp -n '__chirp_at "chirp export" 0' -F
+
+# chirp import
+complete -c chirp -n '__chirp_in "chirp import"' -l edges -d 'Read FOLLOWER FOLLOWEE number pairs, one a line (\'#\' comments); number N is the user @uN, created when missing'
+complete -c chirp -n '__chirp_in "chirp import"' -l batch-lines -x -d 'Lines per transaction: a bad line leaves out its whole batch'
+complete -c chirp -n '__chirp_at "chirp import" 0' -F
 
 # chirp completion
 complete -c chirp -n '__chirp_at "chirp completion" 0' -a 'bash zsh fish'

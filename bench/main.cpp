@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   add_figure("read", "3. home timeline reads against the raw inbox query");
   add_figure("hybrid", "6. post and read cost: push, hybrid, pull");
   add_figure("disk", "7. bytes on disk per inbox row and per tweet");
+  add_figure("import", "8. chirp import (JSONL, edge list) against the bulk loader");
 
   int port = 0;
   std::size_t body_bytes = 0;
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
       figure_hybrid(options);
     } else if (app.got_subcommand("disk")) {
       figure_disk(options);
+    } else if (app.got_subcommand("import")) {
+      figure_import(options);
     } else if (stub->parsed()) {
       return run_http_stub(port, body_bytes, threads);
     } else if (tokens->parsed()) {

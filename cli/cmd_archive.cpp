@@ -56,13 +56,24 @@ class ProgressBar {
 public:
   explicit ProgressBar(std::int64_t total_bytes) : m_total(total_bytes) {}
   ~ProgressBar() {
-    if (m_drawn) std::fputs("\n", stderr);
+    if (!m_drawn) return;
+    draw();  // the last figures, which the rate limit may have held back
+    std::fputs("\n", stderr);
   }
 
-  void update(std::int64_t bytes, std::int64_t lines, bool force = false) {
+  void update(std::int64_t bytes, std::int64_t lines) {
+    m_bytes = bytes;
+    m_lines = lines;
     auto now = std::chrono::steady_clock::now();
-    if (!force && m_drawn && now - m_last < std::chrono::milliseconds(100)) return;
+    if (m_drawn && now - m_last < std::chrono::milliseconds(100)) return;
     m_last = now;
+    draw();
+  }
+
+private:
+  void draw() {
+    std::int64_t bytes = m_bytes;
+    std::int64_t lines = m_lines;
     m_drawn = true;
     double mib = static_cast<double>(bytes) / (1024 * 1024);
     if (m_total > 0) {
@@ -77,8 +88,9 @@ public:
     std::fflush(stderr);
   }
 
-private:
   std::int64_t m_total;
+  std::int64_t m_bytes = 0;
+  std::int64_t m_lines = 0;
   bool m_drawn = false;
   std::chrono::steady_clock::time_point m_last;
 };

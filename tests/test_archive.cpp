@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -361,6 +362,24 @@ TEST_CASE("chirp export and chirp import") {
     CHECK(r.err.find("chirp: error: line 9: a tweet needs the field 'id'") != std::string::npos);
     CHECK(run(b, {"export"}).out == before);
     CHECK(run(b, {"import", (dir / "missing.jsonl").string()}).exit_code == 1);
+  }
+
+  SUBCASE("a progress bar on stderr when it is a terminal") {
+    // script(1) runs the import on a pseudo-terminal.
+    auto file = archive_write_file(dir, "a.jsonl", exported.out);
+    std::string command = std::string(CHIRP_BINARY) + " --db " + b.string() + " import " + file.string();
+    std::string out;
+    {
+      std::string shell = "script -qec '" + command + "' /dev/null 2>&1";
+      FILE* pipe = ::popen(shell.c_str(), "r");
+      REQUIRE(pipe != nullptr);
+      char buffer[4096];
+      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+      CHECK(::pclose(pipe) == 0);
+    }
+    INFO(out);
+    CHECK(out.find("importing [##############################] 100% 8 lines") != std::string::npos);
+    CHECK(out.find("imported 2 users") != std::string::npos);
   }
 
   SUBCASE("an edge list in one command") {

@@ -12,40 +12,40 @@ _chirp_subcommands() {
 
 _chirp_options() {
     case "$1" in
-    '') echo '-h --help --db --as --format' ;;
-    'init') echo '-h --help --db --as --format' ;;
-    'use') echo '-h --help --db --as --format' ;;
-    'user') echo '-h --help --db --as --format' ;;
-    'user add') echo '-h --help --name --bio --password-stdin --db --as --format' ;;
-    'user show') echo '-h --help --db --as --format' ;;
-    'user list') echo '-h --help --limit --max-id --db --as --format' ;;
-    'user passwd') echo '-h --help --db --as --format' ;;
-    'user token') echo '-h --help --db --as --format' ;;
-    'post') echo '-h --help --media --db --as --format' ;;
-    'reply') echo '-h --help --media --db --as --format' ;;
-    'retweet') echo '-h --help --db --as --format' ;;
-    'unretweet') echo '-h --help --db --as --format' ;;
-    'like') echo '-h --help --db --as --format' ;;
-    'unlike') echo '-h --help --db --as --format' ;;
-    'delete') echo '-h --help --db --as --format' ;;
-    'show') echo '-h --help --db --as --format' ;;
-    'follow') echo '-h --help --db --as --format' ;;
-    'unfollow') echo '-h --help --db --as --format' ;;
-    'followers') echo '-h --help --limit --max-id --db --as --format' ;;
-    'following') echo '-h --help --limit --max-id --db --as --format' ;;
-    'timeline') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
-    'tweets') echo '-h --help --limit --max-id --since-id --db --as --format' ;;
-    'worker') echo '-h --help --follow --interval-ms --db --as --format' ;;
-    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --db --as --format' ;;
-    'config') echo '-h --help --db --as --format' ;;
-    'config list') echo '-h --help --db --as --format' ;;
-    'config get') echo '-h --help --db --as --format' ;;
-    'config set') echo '-h --help --db --as --format' ;;
-    'backup') echo '-h --help --db --as --format' ;;
-    'check') echo '-h --help --repair --db --as --format' ;;
-    'export') echo '-h --help --without-passwords --db --as --format' ;;
-    'import') echo '-h --help --edges --batch-lines --db --as --format' ;;
-    'completion') echo '-h --help --db --as --format' ;;
+    '') echo '-h --help --version --db --as --format' ;;
+    'init') echo '-h --help --version --db --as --format' ;;
+    'use') echo '-h --help --version --db --as --format' ;;
+    'user') echo '-h --help --version --db --as --format' ;;
+    'user add') echo '-h --help --name --bio --password-stdin --version --db --as --format' ;;
+    'user show') echo '-h --help --version --db --as --format' ;;
+    'user list') echo '-h --help --limit --max-id --version --db --as --format' ;;
+    'user passwd') echo '-h --help --version --db --as --format' ;;
+    'user token') echo '-h --help --version --db --as --format' ;;
+    'post') echo '-h --help --media --version --db --as --format' ;;
+    'reply') echo '-h --help --media --version --db --as --format' ;;
+    'retweet') echo '-h --help --version --db --as --format' ;;
+    'unretweet') echo '-h --help --version --db --as --format' ;;
+    'like') echo '-h --help --version --db --as --format' ;;
+    'unlike') echo '-h --help --version --db --as --format' ;;
+    'delete') echo '-h --help --version --db --as --format' ;;
+    'show') echo '-h --help --version --db --as --format' ;;
+    'follow') echo '-h --help --version --db --as --format' ;;
+    'unfollow') echo '-h --help --version --db --as --format' ;;
+    'followers') echo '-h --help --limit --max-id --version --db --as --format' ;;
+    'following') echo '-h --help --limit --max-id --version --db --as --format' ;;
+    'timeline') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
+    'tweets') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
+    'worker') echo '-h --help --follow --interval-ms --version --db --as --format' ;;
+    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --version --db --as --format' ;;
+    'config') echo '-h --help --version --db --as --format' ;;
+    'config list') echo '-h --help --version --db --as --format' ;;
+    'config get') echo '-h --help --version --db --as --format' ;;
+    'config set') echo '-h --help --version --db --as --format' ;;
+    'backup') echo '-h --help --version --db --as --format' ;;
+    'check') echo '-h --help --repair --version --db --as --format' ;;
+    'export') echo '-h --help --without-passwords --version --db --as --format' ;;
+    'import') echo '-h --help --edges --batch-lines --version --db --as --format' ;;
+    'completion') echo '-h --help --version --db --as --format' ;;
     esac
 }
 
@@ -75,7 +75,7 @@ _chirp_value() {
     *'|--as') _chirp_handles "$3" ;;
     *'|--format') _chirp_words "$3" 'human json jsonl csv tsv' ;;
     'use|#0') _chirp_handles "$3" ;;
-    'user show|#0') _chirp_handles "$3" ;;
+    'user show|#'*) _chirp_handles "$3" ;;
     'user passwd|#0') _chirp_handles "$3" ;;
     'user token|#0') _chirp_handles "$3" ;;
     'follow|#'*) _chirp_handles "$3" ;;

@@ -7,6 +7,7 @@
 
 using namespace chirp::test::cli;
 using chirp::test::run_chirp_on_terminal;
+using chirp::test::run_chirp;
 
 TEST_CASE("cli: many ids and handles, or - for stdin") {
   Sandbox box;

@@ -23,8 +23,10 @@ void append_string(std::string& out, const std::string& text) {
   out += nlohmann::json(text).dump();
 }
 
+// fmt::format rather than fmt::format_to: the fuzz build (clang) names format_to's
+// buffer instantiation differently from the GCC-built libfmt and does not link.
 void append_id(std::string& out, std::string_view field, Id id) {
-  fmt::format_to(std::back_inserter(out), ",\"{}\":\"{}\"", field, id);
+  out += fmt::format(",\"{}\":\"{}\"", field, id);
 }
 
 }  // namespace
@@ -55,7 +57,7 @@ ArchiveCounts Archive::export_jsonl(std::ostream& out, const ExportOptions& opti
         append_string(line, c.text());
         line += ",\"bio\":";
         append_string(line, c.text());
-        fmt::format_to(std::back_inserter(line), ",\"created_at\":{}", c.integer());
+        line += fmt::format(",\"created_at\":{}", c.integer());
         if (auto hash = c.optional_text(); hash && options.password_hashes) {
           line += ",\"password_hash\":";
           append_string(line, *hash);
@@ -73,7 +75,7 @@ ArchiveCounts Archive::export_jsonl(std::ostream& out, const ExportOptions& opti
         line += "{\"type\":\"follow\"";
         append_id(line, "follower", c.integer());
         append_id(line, "followee", c.integer());
-        fmt::format_to(std::back_inserter(line), ",\"created_at\":{}}}", c.integer());
+        line += fmt::format(",\"created_at\":{}}}", c.integer());
         emit();
         ++counts.follows;
       }
@@ -88,7 +90,7 @@ ArchiveCounts Archive::export_jsonl(std::ostream& out, const ExportOptions& opti
         line += "{\"type\":\"tweet\"";
         append_id(line, "id", c.integer());
         append_id(line, "author", c.integer());
-        fmt::format_to(std::back_inserter(line), ",\"created_at\":{}", c.integer());
+        line += fmt::format(",\"created_at\":{}", c.integer());
         std::string text = c.text();
         auto reply_to = c.optional_integer();
         auto retweet_of = c.optional_integer();
@@ -106,7 +108,7 @@ ArchiveCounts Archive::export_jsonl(std::ostream& out, const ExportOptions& opti
           auto urls = nlohmann::json::parse(*media, nullptr, false);
           if (urls.is_array() && !urls.empty()) line += ",\"media\":" + urls.dump();
         }
-        if (deleted_at) fmt::format_to(std::back_inserter(line), ",\"deleted_at\":{}", *deleted_at);
+        if (deleted_at) line += fmt::format(",\"deleted_at\":{}", *deleted_at);
         line += '}';
         emit();
         ++counts.tweets;
@@ -119,7 +121,7 @@ ArchiveCounts Archive::export_jsonl(std::ostream& out, const ExportOptions& opti
         line += "{\"type\":\"like\"";
         append_id(line, "liker", c.integer());
         append_id(line, "tweet", c.integer());
-        fmt::format_to(std::back_inserter(line), ",\"created_at\":{}}}", c.integer());
+        line += fmt::format(",\"created_at\":{}}}", c.integer());
         emit();
         ++counts.likes;
       }

@@ -2,6 +2,7 @@
 
 #include "completion.hpp"
 #include "saved_user.hpp"
+#include "server_login.hpp"
 
 #include <chirp/clock.hpp>
 #include <chirp/paths.hpp>
@@ -72,11 +73,61 @@ public:
   }
 };
 
+/// Records each command's path ("user add") in CONTEXT when it is parsed, for messages.
+void name_commands(CLI::App& app, Context& context, const std::string& prefix) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    std::string path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
+    sub->preparse_callback([&context, path](std::size_t) { context.command = path; });
+    name_commands(*sub, context, path);
+  }
+}
+
 }  // namespace
 
 std::filesystem::path Context::db_path() const { return database_path(db_option); }
 
+Target Context::target() const {
+  auto server = [](const std::string& url, std::string chosen_by) {
+    auto normalized = normalize_server_url(url);
+    if (!normalized) {
+      throw Failure({Code::invalid, normalized.error().message + " (from " + chosen_by + ")"},
+                    k_exit_usage);
+    }
+    return Target{*normalized, std::move(chosen_by)};
+  };
+  // The command line beats the environment, which beats what was saved.
+  if (server_option && !server_option->empty()) return server(*server_option, "--server");
+  if (db_option && !db_option->empty()) return {std::nullopt, "--db"};
+  if (auto url = env("CHIRP_SERVER")) return server(*url, "$CHIRP_SERVER");
+  if (env("CHIRP_DB")) return {std::nullopt, "$CHIRP_DB"};
+  if (auto url = saved_value(config_path(), "server")) return server(*url, "`chirp login`");
+  return {std::nullopt, "the default"};
+}
+
+Backend& Context::backend() {
+  if (!m_backend) {
+    if (auto server = target().server) {
+      m_backend = make_remote_backend(*server);
+    } else {
+      m_backend = make_local_backend(database(), "the database " + db_path().string());
+    }
+  }
+  return *m_backend;
+}
+
 Core& Context::core() {
+  if (auto t = target(); t.server) {
+    std::string way_back = t.chosen_by == "`chirp login`" ? " (or `chirp logout`)" : "";
+    throw Failure({Code::invalid,
+                   fmt::format("`chirp {}` works only on a local database, not on a server "
+                               "({}, chosen by {}): pass --db PATH for a database file{}",
+                               command, *t.server, t.chosen_by, way_back)},
+                  k_exit_usage);
+  }
+  return database();
+}
+
+Core& Context::database() {
   if (!m_core) {
     Core::Options options;
     options.path = db_path();
@@ -104,19 +155,26 @@ Printer Context::printer() {
   return Printer(std::cout, format(), stdout_wants_color(), system_clock()->now_ms());
 }
 
-std::optional<std::string> Context::acting_handle() const {
+std::optional<std::string> Context::acting_handle() {
   if (as_option && !as_option->empty()) return as_option;
   if (auto handle = env("CHIRP_USER")) return handle;
-  return saved_user(config_path());
+  return backend().saved_acting_handle();
 }
 
 User Context::acting_user() {
   auto handle = acting_handle();
   if (!handle) {
+    if (auto server = target().server) {
+      throw Failure({Code::invalid,
+                     fmt::format("no acting user on {}: log in with `chirp login HANDLE`, or "
+                                 "pass --as HANDLE or set CHIRP_USER to a user logged in "
+                                 "there (`chirp use HANDLE` chooses among them)",
+                                 *server)});
+    }
     throw Failure({Code::invalid,
                    "no acting user: pass --as HANDLE, set CHIRP_USER, or run `chirp use HANDLE`"});
   }
-  return expect(core().users().find(*handle));
+  return expect(backend().acting_user(*handle));
 }
 
 std::optional<User> Context::optional_acting_user() {
@@ -161,6 +219,19 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
                   "Database file (else $CHIRP_DB, else $XDG_DATA_HOME/chirp/chirp.db)")
       ->type_name("PATH")
       ->check(completes(Completion::file));
+  auto* server = app->add_option(
+      "--server", context.server_option,
+      "Act on the chirp server at URL, as logged in by `chirp login` (else $CHIRP_SERVER, "
+      "else the server of the last `chirp login`)");
+  server->type_name("URL")->transform(CLI::Validator(
+      [](std::string& value) {
+        auto url = normalize_server_url(value);
+        if (!url) return url.error().message;
+        value = *url;
+        return std::string();
+      },
+      ""));
+  app->get_option("--db")->excludes(server);
   app->add_option("--as", context.as_option,
                   "Acting user (else $CHIRP_USER, else the one saved by `chirp use`)")
       ->type_name("HANDLE")
@@ -180,7 +251,9 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
   add_config_commands(*app, context);
   add_admin_commands(*app, context);
   add_archive_commands(*app, context);
+  add_login_commands(*app, context);
   add_completion_commands(*app, context);
+  name_commands(*app, context, "");
   return app;
 }
 
@@ -210,11 +283,13 @@ int run(int argc, char** argv) {
     return app->exit(e) == 0 ? k_exit_ok : k_exit_usage;
   } catch (const Failure& failure) {
     print_error(failure.error().message);
+    if (failure.exit_code() != k_exit_failure) return failure.exit_code();
     return exit_code(failure.error().code);
   } catch (const Reported& reported) {
     return reported.exit_code();
   } catch (const std::exception& e) {
-    print_error(e.what());  // SQLite failures, a database newer than this binary
+    // SQLite failures, a database newer than this binary, a server out of reach
+    print_error(e.what());
     return k_exit_failure;
   }
 }

@@ -2,6 +2,7 @@
 // The `chirp` command tree: global options, the acting user, and the one place where
 // failures become exit codes.
 
+#include "backend.hpp"
 #include "format.hpp"
 #include "run.hpp"
 
@@ -28,15 +29,19 @@ constexpr int k_exit_ok = 0;
 constexpr int k_exit_failure = 1;  ///< the action was refused or failed
 constexpr int k_exit_usage = 2;    ///< the command line itself was wrong
 
-/// A refused action on its way from a command callback to run(), which prints it.
+/// A refused action on its way from a command callback to run(), which prints it and
+/// exits with EXIT_CODE (1: the action failed; 2: the command line asked for something
+/// that cannot be done, like a local-only command against a server).
 class Failure : public std::runtime_error {
 public:
-  explicit Failure(Error error)
-      : std::runtime_error(error.message), m_error(std::move(error)) {}
+  explicit Failure(Error error, int exit_code = k_exit_failure)
+      : std::runtime_error(error.message), m_error(std::move(error)), m_exit_code(exit_code) {}
   const Error& error() const { return m_error; }
+  int exit_code() const { return m_exit_code; }
 
 private:
   Error m_error;
+  int m_exit_code;
 };
 
 /// Failures already reported on stderr: run() only returns the exit code.
@@ -62,23 +67,39 @@ T expect(Result<T> result) {
   if constexpr (!std::is_void_v<T>) return std::move(*result);
 }
 
-/// What every command shares: the global options and the lazily opened database.
+/// Where a command runs: a server (remote mode) or a database file, and what chose it.
+struct Target {
+  std::optional<std::string> server;  ///< a normalized URL; none for a database file
+  std::string chosen_by;              ///< "--server", "$CHIRP_SERVER", "`chirp login`"...
+};
+
+/// What every command shares: the global options, the backend it acts through (a
+/// database file, or a server in remote mode) and the lazily opened database.
 class Context {
 public:
-  std::optional<std::string> db_option;  ///< --db
-  std::optional<std::string> as_option;  ///< --as
-  std::string format_name = "human";     ///< --format
+  std::optional<std::string> db_option;      ///< --db
+  std::optional<std::string> server_option;  ///< --server
+  std::optional<std::string> as_option;      ///< --as
+  std::string format_name = "human";         ///< --format
+  std::string command;                       ///< the running command's path ("user add")
 
   /// The database file the options and environment select.
   std::filesystem::path db_path() const;
-  /// The core on db_path(), opened (and created) on first use.
+  /// A server or the database: --server, else --db, else $CHIRP_SERVER, else $CHIRP_DB,
+  /// else the server saved by `chirp login`, else the default database.
+  Target target() const;
+  /// Where the commands that have an HTTP twin act: the database or the server.
+  Backend& backend();
+  /// The core on db_path(), opened (and created) on first use, for the commands that
+  /// work on a database file only: in remote mode a Failure (exit 2) says so.
   Core& core();
   Format format() const;
   /// A printer for stdout in the selected format.
   Printer printer();
 
-  /// The handle of the acting user: --as, else $CHIRP_USER, else `chirp use`.
-  std::optional<std::string> acting_handle() const;
+  /// The handle of the acting user: --as, else $CHIRP_USER, else the one saved by
+  /// `chirp use` (remotely: `chirp use` or the last `chirp login` on that server).
+  std::optional<std::string> acting_handle();
   /// The acting user; a Failure saying how to choose one when none is set.
   User acting_user();
   /// The acting user when one is set (a Failure when it names a missing user).
@@ -90,7 +111,10 @@ public:
   bool stdout_is_terminal() const;
 
 private:
+  Core& database();
+
   std::optional<Core> m_core;
+  std::unique_ptr<Backend> m_backend;
 };
 
 /// The whole command tree, bound to CONTEXT (which must outlive it).
@@ -109,5 +133,6 @@ void add_admin_commands(CLI::App& app, Context& context);
 void add_completion_commands(CLI::App& app, Context& context);
 void add_serve_commands(CLI::App& app, Context& context);
 void add_archive_commands(CLI::App& app, Context& context);
+void add_login_commands(CLI::App& app, Context& context);
 
 }  // namespace chirp::cli

@@ -18,7 +18,7 @@ struct ListOptions {
   PageRequest page;
 };
 
-using FollowAction = Result<void> (Graph::*)(Id, Id);
+using FollowAction = Result<void> (Backend::*)(Id, Id);
 
 /// FOLLOW or UNFOLLOW each handle in turn; a refusal is reported and the rest done.
 /// Unfollowing someone not followed is no failure (following is idempotent too): a
@@ -28,18 +28,18 @@ void change_follows(Context& context, const FollowOptions& options, FollowAction
   auto me = context.acting_user();
   auto handles = refs_with_stdin(options.handles);
   for_each_ref(handles, [&](const std::string& handle) {
-    auto other = expect(context.core().users().find(handle));
-    bool unfollowing = action == &Graph::unfollow;
-    if (unfollowing && !context.core().graph().is_following(me.id, other.id)) {
+    auto other = expect(context.backend().find_user(handle));
+    bool unfollowing = action == &Backend::unfollow;
+    if (unfollowing && !expect(context.backend().is_following(me.id, other.id))) {
       context.note(fmt::format("you were not following @{}", other.handle));
       return;
     }
-    expect((context.core().graph().*action)(me.id, other.id));
+    expect((context.backend().*action)(me.id, other.id));
     context.note(fmt::format("{} @{}", verb, other.handle));
   });
 }
 
-using ListAction = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
+using ListAction = Result<Page<User>> (Backend::*)(Id, const PageRequest&);
 
 CLI::App* add_list_command(CLI::App& app, Context& context, const std::string& name,
                            const std::string& help, ListAction action) {
@@ -48,8 +48,8 @@ CLI::App* add_list_command(CLI::App& app, Context& context, const std::string& n
   add_handle(*command, options->handle, "The user (handle or id)");
   add_page_options(*command, options->page, false);
   command->callback([&context, options, action] {
-    auto user = expect(context.core().users().find(options->handle));
-    auto page = expect((context.core().graph().*action)(user.id, options->page));
+    auto user = expect(context.backend().find_user(options->handle));
+    auto page = expect((context.backend().*action)(user.id, options->page));
     context.printer().users(page.items);
   });
   return command;
@@ -62,19 +62,19 @@ void add_graph_commands(CLI::App& app, Context& context) {
   auto* follow = app.add_subcommand("follow", "Follow users");
   add_handles(*follow, follow_options->handles, "The users to follow");
   follow->callback([&context, follow_options] {
-    change_follows(context, *follow_options, &Graph::follow, "following");
+    change_follows(context, *follow_options, &Backend::follow, "following");
   });
 
   auto unfollow_options = std::make_shared<FollowOptions>();
   auto* unfollow = app.add_subcommand("unfollow", "Stop following users");
   add_handles(*unfollow, unfollow_options->handles, "The users to unfollow");
   unfollow->callback([&context, unfollow_options] {
-    change_follows(context, *unfollow_options, &Graph::unfollow, "no longer following");
+    change_follows(context, *unfollow_options, &Backend::unfollow, "no longer following");
   });
 
-  add_list_command(app, context, "followers", "List a user's followers", &Graph::followers);
+  add_list_command(app, context, "followers", "List a user's followers", &Backend::followers);
   add_list_command(app, context, "following", "List the users a user follows",
-                   &Graph::following);
+                   &Backend::following);
 }
 
 }  // namespace chirp::cli

@@ -1,9 +1,6 @@
 // chirp init, chirp use
 #include "app.hpp"
 #include "options.hpp"
-#include "saved_user.hpp"
-
-#include <chirp/paths.hpp>
 
 #include <fmt/core.h>
 
@@ -26,10 +23,8 @@ void add_init_commands(CLI::App& app, Context& context) {
   auto* use = app.add_subcommand("use", "Set the acting user for later commands");
   add_handle(*use, use_options->handle, "An existing user");
   use->callback([&context, use_options] {
-    auto user = expect(context.core().users().find(use_options->handle));
-    auto path = config_path();
-    save_user(path, user.handle);
-    context.note(fmt::format("acting as @{} (saved in {})", user.handle, path.string()));
+    auto [user, where] = expect(context.backend().save_acting_user(use_options->handle));
+    context.note(fmt::format("acting as @{} (saved in {})", user.handle, where));
   });
 }
 

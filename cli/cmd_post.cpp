@@ -33,7 +33,7 @@ void add_text_options(CLI::App& command, PostOptions& options) {
 Tweet post(Context& context, const PostOptions& options, std::optional<Id> reply_to) {
   auto author = context.acting_user();
   auto text = text_or_stdin(options.text);
-  auto tweet = expect(context.core().tweets().post(
+  auto tweet = expect(context.backend().post(
       author.id, {.text = text, .reply_to = reply_to, .media_urls = options.media}));
   return tweet;
 }
@@ -107,16 +107,16 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweets_command<Tweet>(
       app, context, "retweet", "Retweet tweets and print the retweets' ids", true,
       [](Context& c, Id user, Id id) -> std::optional<Tweet> {
-        return expect(c.core().tweets().retweet(user, id));
+        return expect(c.backend().retweet(user, id));
       },
       print_created, print_all_created);
 
   add_tweets_command<Id>(
       app, context, "unretweet", "Undo retweets (a tweet not retweeted is left as it is)", true,
       [](Context& c, Id user, Id id) -> std::optional<Id> {
-        auto undone = c.core().tweets().unretweet(user, id);
+        auto undone = c.backend().unretweet(user, id);
         if (!undone && undone.error().code == Code::not_found) {
-          expect(c.core().tweets().get(id));  // a missing tweet is still a failure
+          expect(c.backend().tweet(id, user));  // a missing tweet is still a failure
           c.note(fmt::format("you had not retweeted {}", id));
           return std::nullopt;
         }
@@ -129,15 +129,15 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweets_command<Tweet>(
       app, context, "like", "Like tweets and print them", true,
       [](Context& c, Id user, Id id) -> std::optional<Tweet> {
-        return expect(c.core().tweets().like(user, id));
+        return expect(c.backend().like(user, id));
       },
       print_tweet, print_tweets);
 
   add_tweets_command<Tweet>(
       app, context, "unlike", "Remove likes and print the tweets", true,
       [](Context& c, Id user, Id id) -> std::optional<Tweet> {
-        bool liked = expect(c.core().tweets().get(id, user)).liked;
-        auto tweet = expect(c.core().tweets().unlike(user, id));
+        bool liked = expect(c.backend().tweet(id, user)).liked;
+        auto tweet = expect(c.backend().unlike(user, id));
         if (!liked) c.note(fmt::format("you had not liked {}", id));
         return tweet;
       },
@@ -146,7 +146,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweets_command<Id>(
       app, context, "delete", "Delete tweets of yours", true,
       [](Context& c, Id user, Id id) -> std::optional<Id> {
-        expect(c.core().tweets().remove(user, id));
+        expect(c.backend().remove_tweet(user, id));
         c.note(fmt::format("deleted {}", id));
         return id;
       },
@@ -155,7 +155,7 @@ void add_post_commands(CLI::App& app, Context& context) {
   add_tweets_command<Thread>(
       app, context, "show", "Show tweets with the thread around each", false,
       [](Context& c, Id viewer, Id id) -> std::optional<Thread> {
-        return expect(c.core().tweets().thread(id, viewer));
+        return expect(c.backend().thread(id, viewer));
       },
       print_thread, print_threads);
 }

@@ -33,7 +33,7 @@ void add_timeline_commands(CLI::App& app, Context& context) {
   add_page_options(*timeline, timeline_options->page);
   timeline->callback([&context, timeline_options] {
     auto me = context.acting_user();
-    auto page = expect(context.core().timelines().home(me.id, timeline_options->page, me.id));
+    auto page = expect(context.backend().home_timeline(me.id, timeline_options->page, me.id));
     context.printer().tweets(page.items);
     if (page.items.empty()) {
       say_empty(context, "no tweets in your timeline yet: post, or follow someone "
@@ -47,8 +47,8 @@ void add_timeline_commands(CLI::App& app, Context& context) {
   add_page_options(*tweets, tweets_options->page);
   tweets->callback([&context, tweets_options] {
     auto viewer = context.optional_acting_user();
-    auto user = expect(context.core().users().find(tweets_options->handle));
-    auto page = expect(context.core().timelines().user(user.id, tweets_options->page,
+    auto user = expect(context.backend().find_user(tweets_options->handle));
+    auto page = expect(context.backend().user_timeline(user.id, tweets_options->page,
                                                     viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
     if (page.items.empty()) say_empty(context, "no tweets from @" + user.handle + " yet");

@@ -57,7 +57,7 @@ void add_user_commands(CLI::App& app, Context& context) {
       if (!password) throw Failure({Code::invalid, "no password agreed on; no user created"});
       if (!password->empty()) new_user.password = std::move(*password);
     }
-    auto created = expect(context.core().users().create(new_user));
+    auto created = expect(context.backend().create_user(new_user));
     context.printer().user(created);
     if (!new_user.password) {
       context.note("@" + created.handle + " has no password, so no HTTP login: set one with "
@@ -80,7 +80,7 @@ void add_user_commands(CLI::App& app, Context& context) {
     };
     try {
       for_each_ref(refs, [&](const std::string& ref) {
-        found.push_back(expect(context.core().users().find(ref)));
+        found.push_back(expect(context.backend().find_user(ref)));
       });
     } catch (const Reported&) {
       print();
@@ -93,7 +93,7 @@ void add_user_commands(CLI::App& app, Context& context) {
   auto* list = user->add_subcommand("list", "List users, newest first");
   add_page_options(*list, list_options->page, false);
   list->callback([&context, list_options] {
-    auto page = expect(context.core().users().list(list_options->page));
+    auto page = expect(context.backend().list_users(list_options->page));
     context.printer().users(page.items);
   });
 

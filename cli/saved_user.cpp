@@ -12,8 +12,6 @@ namespace chirp::cli {
 
 namespace {
 
-constexpr std::string_view k_user_key = "user=";
-
 std::string_view trim(std::string_view s) {
   const char* space = " \t\r\n";
   auto first = s.find_first_not_of(space);
@@ -24,28 +22,31 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-std::optional<std::string> saved_user(const std::filesystem::path& path) {
+std::optional<std::string> saved_value(const std::filesystem::path& path, std::string_view key) {
+  const std::string prefix = fmt::format("{}=", key);
   std::ifstream in(path);
-  std::optional<std::string> handle;
+  std::optional<std::string> value;
   for (std::string line; std::getline(in, line);) {
     auto text = trim(line);
-    if (text.starts_with(k_user_key)) {
-      auto value = trim(text.substr(k_user_key.size()));
-      handle = value.empty() ? std::nullopt : std::optional<std::string>(value);
+    if (text.starts_with(prefix)) {
+      auto found = trim(text.substr(prefix.size()));
+      value = found.empty() ? std::nullopt : std::optional<std::string>(found);
     }
   }
-  return handle;
+  return value;
 }
 
-void save_user(const std::filesystem::path& path, std::string_view handle) {
+void save_value(const std::filesystem::path& path, std::string_view key,
+                std::optional<std::string_view> value) {
+  const std::string prefix = fmt::format("{}=", key);
   std::vector<std::string> lines;
   {
     std::ifstream in(path);
     for (std::string line; std::getline(in, line);) {
-      if (!trim(line).starts_with(k_user_key)) lines.push_back(line);
+      if (!trim(line).starts_with(prefix)) lines.push_back(line);
     }
   }
-  lines.push_back(fmt::format("{}{}", k_user_key, handle));
+  if (value) lines.push_back(prefix + std::string(*value));
 
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   // Write a sibling file and rename it over the old one, so a crash never leaves half.
@@ -61,6 +62,14 @@ void save_user(const std::filesystem::path& path, std::string_view handle) {
     }
   }
   std::filesystem::rename(temporary, path);
+}
+
+std::optional<std::string> saved_user(const std::filesystem::path& path) {
+  return saved_value(path, "user");
+}
+
+void save_user(const std::filesystem::path& path, std::string_view handle) {
+  save_value(path, "user", handle);
 }
 
 }  // namespace chirp::cli

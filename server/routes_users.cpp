@@ -1,4 +1,4 @@
-// /users/{id}...: profiles, follows, and the timelines.
+// /users and /users/{id}...: the list of users, profiles, follows, and the timelines.
 #include "routes.hpp"
 
 #include <chirp/json.hpp>
@@ -28,6 +28,14 @@ void send_user_list(Exchange& x, UserList list) {
 }  // namespace
 
 void register_user_routes(httplib::Server& server, ServerState& state) {
+  add_route(server, state, {"GET", "/users", "/users"}, [](Exchange& x) {
+    auto page = page_request(x);
+    if (!page) return;
+    auto users = x.core.users().list(*page);
+    if (!users) return send_error(x.res, users.error());
+    send_page(x, json_list(users->items), users->next);
+  });
+
   add_route(server, state, {"GET", R"(/users/([^/]+))", "/users/{id}"}, [](Exchange& x) {
     if (auto user = path_user(x)) send_json(x.res, 200, to_json(*user));
   });
@@ -61,6 +69,13 @@ void register_user_routes(httplib::Server& server, ServerState& state) {
             [](Exchange& x) { send_user_list(x, &Graph::following); });
 
   const char* follow = R"(/users/([^/]+)/follow)";
+  // Whether the caller follows {id}, in the shape following and unfollowing answer.
+  add_route(server, state, {"GET", follow, "/users/{id}/follow", Access::login}, [](Exchange& x) {
+    auto target = path_user(x);
+    if (!target) return;
+    bool following = x.core.graph().is_following(x.caller().id, target->id);
+    send_json(x.res, 200, {{"following", following}, {"user", to_json(*target)}});
+  });
   for (const char* method : {"POST", "DELETE"}) {
     add_route(server, state, {method, follow, "/users/{id}/follow", Access::login},
               [following = std::string(method) == "POST"](Exchange& x) {

@@ -27,6 +27,21 @@ TEST_CASE("chirp::format_rfc3339") {
   CHECK(chirp::format_rfc3339(-1) == "1969-12-31T23:59:59.999Z");
 }
 
+TEST_CASE("chirp::parse_rfc3339 reads back what format_rfc3339 writes") {
+  for (std::int64_t ms : {std::int64_t{0}, std::int64_t{7}, std::int64_t{1709251199999},
+                          std::int64_t{1796031449123}, std::int64_t{4102444800000},
+                          std::int64_t{-1}}) {
+    CAPTURE(ms);
+    CHECK(chirp::parse_rfc3339(chirp::format_rfc3339(ms)) == ms);
+  }
+  for (const char* bad : {"", "2026-11-30", "2026-11-30T09:37:29Z", "2026-11-30T09:37:29.123+01:00",
+                          "2026-02-30T00:00:00.000Z", "2026-11-30T24:00:00.000Z",
+                          "2026-11-30T09:60:00.000Z", "2026-1x-30T09:37:29.123Z"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(chirp::parse_rfc3339(bad).has_value());
+  }
+}
+
 TEST_CASE("chirp::format_relative") {
   const std::int64_t now = 1781524800000;  // 2026-06-15T12:00:00Z
 

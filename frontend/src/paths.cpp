@@ -29,4 +29,6 @@ std::filesystem::path config_path() {
   return xdg_home("XDG_CONFIG_HOME", ".config") / "chirp" / "config";
 }
 
+std::filesystem::path state_dir() { return xdg_home("XDG_STATE_HOME", ".local/state") / "chirp"; }
+
 }  // namespace chirp

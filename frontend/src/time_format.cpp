@@ -51,6 +51,30 @@ std::string format_rfc3339(std::int64_t ms) {
   return out;
 }
 
+std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
+  constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (text.size() != k_shape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool digit = text[i] >= '0' && text[i] <= '9';
+    if (k_shape[i] == 'd' ? !digit : text[i] != k_shape[i]) return std::nullopt;
+  }
+  auto number = [&](std::size_t at, std::size_t width) {
+    int value = 0;
+    for (std::size_t i = at; i < at + width; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  using namespace std::chrono;
+  year_month_day date{year{number(0, 4)}, month{static_cast<unsigned>(number(5, 2))},
+                      day{static_cast<unsigned>(number(8, 2))}};
+  int hours = number(11, 2);
+  int minutes = number(14, 2);
+  int seconds = number(17, 2);
+  if (!date.ok() || hours > 23 || minutes > 59 || seconds > 59) return std::nullopt;
+  auto t = sys_days{date} + std::chrono::hours{hours} + std::chrono::minutes{minutes} +
+           std::chrono::seconds{seconds} + milliseconds{number(20, 3)};
+  return t.time_since_epoch().count();
+}
+
 std::string format_relative(std::int64_t ms, std::int64_t now_ms) {
   std::int64_t seconds = (now_ms - ms) / 1000;
   if (seconds < 5) return "now";

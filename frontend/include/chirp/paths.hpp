@@ -12,5 +12,8 @@ namespace chirp {
 std::filesystem::path database_path(const std::optional<std::string>& explicit_path);
 /// $XDG_CONFIG_HOME/chirp/config, else ~/.config/chirp/config.
 std::filesystem::path config_path();
+/// $XDG_STATE_HOME/chirp, else ~/.local/state/chirp: what chirp keeps between runs
+/// that is neither data nor configuration (the CLI's server logins).
+std::filesystem::path state_dir();
 
 }  // namespace chirp

@@ -1,0 +1,87 @@
+// The Backend over a database file: each operation is the core call of the same name.
+#include "backend.hpp"
+#include "saved_user.hpp"
+
+#include <chirp/core.hpp>
+#include <chirp/paths.hpp>
+
+namespace chirp::cli {
+
+namespace {
+
+class LocalBackend final : public Backend {
+public:
+  LocalBackend(Core& core, std::string where) : m_core(core), m_where(std::move(where)) {}
+
+  std::string where() const override { return m_where; }
+
+  Result<User> acting_user(std::string_view handle) override { return find_user(handle); }
+  std::optional<std::string> saved_acting_handle() const override {
+    return saved_user(config_path());
+  }
+  Result<std::pair<User, std::string>> save_acting_user(std::string_view handle) override;
+
+  Result<User> create_user(const NewUser& user) override { return m_core.users().create(user); }
+  Result<User> find_user(std::string_view ref) override { return m_core.users().find(ref); }
+  Result<Page<User>> list_users(const PageRequest& page) override {
+    return m_core.users().list(page);
+  }
+
+  Result<Tweet> post(Id author, const NewTweet& tweet) override {
+    return m_core.tweets().post(author, tweet);
+  }
+  Result<Tweet> retweet(Id user, Id tweet) override { return m_core.tweets().retweet(user, tweet); }
+  Result<void> unretweet(Id user, Id tweet) override {
+    return m_core.tweets().unretweet(user, tweet);
+  }
+  Result<Tweet> like(Id user, Id tweet) override { return m_core.tweets().like(user, tweet); }
+  Result<Tweet> unlike(Id user, Id tweet) override { return m_core.tweets().unlike(user, tweet); }
+  Result<void> remove_tweet(Id user, Id tweet) override {
+    return m_core.tweets().remove(user, tweet);
+  }
+  Result<Tweet> tweet(Id id, Id viewer) override { return m_core.tweets().get(id, viewer); }
+  Result<Thread> thread(Id id, Id viewer) override { return m_core.tweets().thread(id, viewer); }
+
+  Result<void> follow(Id follower, Id followee) override {
+    return m_core.graph().follow(follower, followee);
+  }
+  Result<void> unfollow(Id follower, Id followee) override {
+    return m_core.graph().unfollow(follower, followee);
+  }
+  Result<bool> is_following(Id follower, Id followee) override {
+    return m_core.graph().is_following(follower, followee);
+  }
+  Result<Page<User>> followers(Id user, const PageRequest& page) override {
+    return m_core.graph().followers(user, page);
+  }
+  Result<Page<User>> following(Id user, const PageRequest& page) override {
+    return m_core.graph().following(user, page);
+  }
+
+  Result<Page<Tweet>> home_timeline(Id owner, const PageRequest& page, Id viewer) override {
+    return m_core.timelines().home(owner, page, viewer);
+  }
+  Result<Page<Tweet>> user_timeline(Id user, const PageRequest& page, Id viewer) override {
+    return m_core.timelines().user(user, page, viewer);
+  }
+
+private:
+  Core& m_core;
+  std::string m_where;
+};
+
+Result<std::pair<User, std::string>> LocalBackend::save_acting_user(std::string_view handle) {
+  auto user = find_user(handle);
+  if (!user) return std::unexpected(std::move(user.error()));
+  auto path = config_path();
+  save_user(path, user->handle);
+  return std::pair{std::move(*user), path.string()};
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_local_backend(Core& core, std::string where) {
+  return std::make_unique<LocalBackend>(core, std::move(where));
+}
+
+}  // namespace chirp::cli

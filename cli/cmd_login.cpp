@@ -61,16 +61,16 @@ void add_login_commands(CLI::App& app, Context& context) {
       password = std::move(*typed);
     }
     auto session = expect(log_in(server, login_options->handle, password));
-    auto logins = read_logins(server);
+    auto file = logins_path(server);
+    auto logins = read_logins(server, file);
     logins.put({.handle = session.user.handle, .id = session.user.id, .token = session.token});
     logins.current = session.user.handle;
-    write_logins(logins);
+    write_logins(logins, file);
     save_value(config_path(), "server", server);
     context.note(fmt::format(
         "logged in to {} as @{} until {}; commands now run there (`chirp logout` to stop); "
         "token in {}",
-        server, session.user.handle, format_rfc3339(session.expires_at_ms),
-        logins_path(server).string()));
+        server, session.user.handle, format_rfc3339(session.expires_at_ms), file.string()));
   });
 
   auto logout_options = std::make_shared<LogoutOptions>();
@@ -82,7 +82,8 @@ void add_login_commands(CLI::App& app, Context& context) {
       ->type_name("HANDLE");
   logout->callback([&context, logout_options] {
     auto server = server_of(context, "logout");
-    auto logins = read_logins(server);
+    auto file = logins_path(server);
+    auto logins = read_logins(server, file);
     auto handle = logout_options->handle ? logout_options->handle : context.acting_handle();
     const SavedLogin* found = handle ? logins.find(*handle) : nullptr;
     if (found == nullptr) {
@@ -96,7 +97,7 @@ void add_login_commands(CLI::App& app, Context& context) {
       logins.current = logins.logins.empty() ? std::nullopt
                                              : std::optional(logins.logins.back().handle);
     }
-    write_logins(logins);
+    write_logins(logins, file);
     // The saved server stays while someone is logged in there.
     if (logins.logins.empty() && saved_value(config_path(), "server") == server) {
       save_value(config_path(), "server", std::nullopt);

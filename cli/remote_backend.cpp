@@ -163,7 +163,12 @@ public:
                     std::string_view handle = "") {
     httplib::Headers headers{{"Accept", "application/json"}};
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-    std::string text = body ? body->dump() : std::string();
+    std::string text;
+    try {
+      if (body) text = body->dump();
+    } catch (const json::type_error&) {
+      return fail(Code::invalid, "text sent to a server must be valid UTF-8");
+    }
     httplib::Result res = [&] {
       if (method == "GET") return m_client.Get(path, headers);
       if (method == "DELETE") return m_client.Delete(path, headers);
@@ -237,7 +242,7 @@ Result<void> done(Result<json> answer) {
 class RemoteBackend final : public Backend {
 public:
   explicit RemoteBackend(const std::string& server)
-      : m_http(server), m_logins(read_logins(server)) {}
+      : m_http(server), m_logins(read_logins(server, logins_path(server))) {}
 
   std::string where() const override { return m_http.server(); }
 
@@ -263,7 +268,7 @@ public:
     auto user = acting_user(handle);
     if (!user) return std::unexpected(std::move(user.error()));
     m_logins.current = user->handle;
-    write_logins(m_logins);
+    write_logins(m_logins, logins_path(m_http.server()));
     return std::pair{std::move(*user), logins_path(m_http.server()).string()};
   }
 
@@ -284,6 +289,10 @@ public:
   }
 
   Result<Tweet> post(Id author, const NewTweet& tweet) override {
+    // JSON cannot carry invalid UTF-8: core's own rule refuses it here, in its words.
+    if (auto text = validate_tweet_text(tweet.text); !text) {
+      return std::unexpected(std::move(text.error()));
+    }
     json body{{"text", tweet.text}};
     if (tweet.reply_to) body["reply_to"] = std::to_string(*tweet.reply_to);
     if (!tweet.media_urls.empty()) body["media_urls"] = tweet.media_urls;

@@ -90,6 +90,10 @@ bool ServerLogins::remove(std::string_view ref) {
 }
 
 std::filesystem::path logins_path(std::string_view server) {
+  return logins_path(server, state_dir());
+}
+
+std::filesystem::path logins_path(std::string_view server, const std::filesystem::path& state) {
   // The URL as a file name: letters, digits, '.' and '-' as they are, the rest %XX.
   std::string name;
   for (char c : server) {
@@ -99,12 +103,11 @@ std::filesystem::path logins_path(std::string_view server) {
       name += fmt::format("%{:02X}", static_cast<unsigned char>(c));
     }
   }
-  return state_dir() / "logins" / name;
+  return state / "logins" / name;
 }
 
-ServerLogins read_logins(std::string_view server) {
+ServerLogins read_logins(std::string_view server, const std::filesystem::path& path) {
   ServerLogins out{.server = std::string(server)};
-  auto path = logins_path(server);
   std::ifstream in(path);
   if (!in) {
     if (errno == ENOENT) return out;
@@ -122,8 +125,7 @@ ServerLogins read_logins(std::string_view server) {
   return out;
 }
 
-void write_logins(const ServerLogins& logins) {
-  auto path = logins_path(logins.server);
+void write_logins(const ServerLogins& logins, const std::filesystem::path& path) {
   if (logins.logins.empty()) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);

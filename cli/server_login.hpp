@@ -43,13 +43,15 @@ struct ServerLogins {
   bool remove(std::string_view ref);
 };
 
-/// The file of SERVER's logins.
+/// The file of SERVER's logins in the folder STATE (by default chirp::state_dir()).
 std::filesystem::path logins_path(std::string_view server);
-/// SERVER's logins (none when the file is missing). Throws std::runtime_error when
+std::filesystem::path logins_path(std::string_view server, const std::filesystem::path& state);
+/// SERVER's logins in FILE (none when it is missing). Throws std::runtime_error when
 /// the file cannot be read.
-ServerLogins read_logins(std::string_view server);
-/// Writes LOGINS to their file, created 0600 and renamed into place; removes the file
-/// when no login is left. Throws std::runtime_error when it cannot be written.
-void write_logins(const ServerLogins& logins);
+ServerLogins read_logins(std::string_view server, const std::filesystem::path& file);
+/// Writes LOGINS to FILE, created 0600 (in 0700 folders) and renamed into place;
+/// removes the file when no login is left. Throws std::runtime_error when it cannot be
+/// written.
+void write_logins(const ServerLogins& logins, const std::filesystem::path& file);
 
 }  // namespace chirp::cli

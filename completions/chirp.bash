@@ -4,7 +4,7 @@
 
 _chirp_subcommands() {
     case "$1" in
-    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import completion' ;;
+    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout completion' ;;
     'user') echo 'add show list passwd token' ;;
     'config') echo 'list get set' ;;
     esac
@@ -12,47 +12,49 @@ _chirp_subcommands() {
 
 _chirp_options() {
     case "$1" in
-    '') echo '-h --help --version --db --as --format' ;;
-    'init') echo '-h --help --version --db --as --format' ;;
-    'use') echo '-h --help --version --db --as --format' ;;
-    'user') echo '-h --help --version --db --as --format' ;;
-    'user add') echo '-h --help --name --bio --password-stdin --version --db --as --format' ;;
-    'user show') echo '-h --help --version --db --as --format' ;;
-    'user list') echo '-h --help --limit --max-id --version --db --as --format' ;;
-    'user passwd') echo '-h --help --version --db --as --format' ;;
-    'user token') echo '-h --help --version --db --as --format' ;;
-    'post') echo '-h --help --media --version --db --as --format' ;;
-    'reply') echo '-h --help --media --version --db --as --format' ;;
-    'retweet') echo '-h --help --version --db --as --format' ;;
-    'unretweet') echo '-h --help --version --db --as --format' ;;
-    'like') echo '-h --help --version --db --as --format' ;;
-    'unlike') echo '-h --help --version --db --as --format' ;;
-    'delete') echo '-h --help --version --db --as --format' ;;
-    'show') echo '-h --help --version --db --as --format' ;;
-    'follow') echo '-h --help --version --db --as --format' ;;
-    'unfollow') echo '-h --help --version --db --as --format' ;;
-    'followers') echo '-h --help --limit --max-id --version --db --as --format' ;;
-    'following') echo '-h --help --limit --max-id --version --db --as --format' ;;
-    'timeline') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
-    'tweets') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
-    'worker') echo '-h --help --follow --interval-ms --version --db --as --format' ;;
-    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --version --db --as --format' ;;
-    'config') echo '-h --help --version --db --as --format' ;;
-    'config list') echo '-h --help --version --db --as --format' ;;
-    'config get') echo '-h --help --version --db --as --format' ;;
-    'config set') echo '-h --help --version --db --as --format' ;;
-    'backup') echo '-h --help --version --db --as --format' ;;
-    'check') echo '-h --help --repair --version --db --as --format' ;;
-    'export') echo '-h --help --without-passwords --version --db --as --format' ;;
-    'import') echo '-h --help --edges --batch-lines --version --db --as --format' ;;
-    'completion') echo '-h --help --version --db --as --format' ;;
+    '') echo '-h --help --version --db --server --as --format' ;;
+    'init') echo '-h --help --version --db --server --as --format' ;;
+    'use') echo '-h --help --version --db --server --as --format' ;;
+    'user') echo '-h --help --version --db --server --as --format' ;;
+    'user add') echo '-h --help --name --bio --password-stdin --version --db --server --as --format' ;;
+    'user show') echo '-h --help --version --db --server --as --format' ;;
+    'user list') echo '-h --help --limit --max-id --version --db --server --as --format' ;;
+    'user passwd') echo '-h --help --version --db --server --as --format' ;;
+    'user token') echo '-h --help --version --db --server --as --format' ;;
+    'post') echo '-h --help --media --version --db --server --as --format' ;;
+    'reply') echo '-h --help --media --version --db --server --as --format' ;;
+    'retweet') echo '-h --help --version --db --server --as --format' ;;
+    'unretweet') echo '-h --help --version --db --server --as --format' ;;
+    'like') echo '-h --help --version --db --server --as --format' ;;
+    'unlike') echo '-h --help --version --db --server --as --format' ;;
+    'delete') echo '-h --help --version --db --server --as --format' ;;
+    'show') echo '-h --help --version --db --server --as --format' ;;
+    'follow') echo '-h --help --version --db --server --as --format' ;;
+    'unfollow') echo '-h --help --version --db --server --as --format' ;;
+    'followers') echo '-h --help --limit --max-id --version --db --server --as --format' ;;
+    'following') echo '-h --help --limit --max-id --version --db --server --as --format' ;;
+    'timeline') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'tweets') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'worker') echo '-h --help --follow --interval-ms --version --db --server --as --format' ;;
+    'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --version --db --server --as --format' ;;
+    'config') echo '-h --help --version --db --server --as --format' ;;
+    'config list') echo '-h --help --version --db --server --as --format' ;;
+    'config get') echo '-h --help --version --db --server --as --format' ;;
+    'config set') echo '-h --help --version --db --server --as --format' ;;
+    'backup') echo '-h --help --version --db --server --as --format' ;;
+    'check') echo '-h --help --repair --version --db --server --as --format' ;;
+    'export') echo '-h --help --without-passwords --version --db --server --as --format' ;;
+    'import') echo '-h --help --edges --batch-lines --version --db --server --as --format' ;;
+    'login') echo '-h --help --password-stdin --version --db --server --as --format' ;;
+    'logout') echo '-h --help --version --db --server --as --format' ;;
+    'completion') echo '-h --help --version --db --server --as --format' ;;
     esac
 }
 
 # Succeeds when option $2 of command $1 takes a value.
 _chirp_takes_value() {
     case "$1|$2" in
-    *'|--db' | *'|--as' | *'|--format') return 0 ;;
+    *'|--db' | *'|--server' | *'|--as' | *'|--format') return 0 ;;
     'user add|--name' | 'user add|--bio') return 0 ;;
     'user list|--limit' | 'user list|--max-id') return 0 ;;
     'post|--media') return 0 ;;
@@ -89,6 +91,7 @@ _chirp_value() {
     'backup|#0') _chirp_files "$3" ;;
     'export|#0') _chirp_files "$3" ;;
     'import|#0') _chirp_files "$3" ;;
+    'login|#0') _chirp_handles "$3" ;;
     'completion|#0') _chirp_words "$3" 'bash zsh fish' ;;
     *) COMPREPLY=() ;;
     esac

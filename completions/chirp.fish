@@ -5,7 +5,7 @@
 function __chirp_subcommands --description 'Subcommands of command $argv[1]'
     switch $argv[1]
         case 'chirp'
-            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import completion
+            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout completion
         case 'chirp user'
             printf '%s\n' add show list passwd token
         case 'chirp config'
@@ -15,7 +15,7 @@ end
 
 function __chirp_takes_value --description 'Succeeds when option $argv[2] of command $argv[1] takes a value'
     switch "$argv[1]|$argv[2]"
-        case '*|--db' '*|--as' '*|--format'
+        case '*|--db' '*|--server' '*|--as' '*|--format'
             return 0
         case 'chirp user add|--name' 'chirp user add|--bio'
             return 0
@@ -125,10 +125,13 @@ complete -c chirp -n '__chirp_at chirp 0' -a backup -d 'Copy the database (safe 
 complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters and timelines against the tables (exit 1 on problems)'
 complete -c chirp -n '__chirp_at chirp 0' -a export -d 'Write the whole database as JSON Lines (users, follows, tweets, likes)'
 complete -c chirp -n '__chirp_at chirp 0' -a import -d 'Load a `chirp export` file (or, with --edges, a follower edge list)'
+complete -c chirp -n '__chirp_at chirp 0' -a login -d 'Log in to the server of --server URL and keep the token: later commands run there'
+complete -c chirp -n '__chirp_at chirp 0' -a logout -d 'Revoke the login (every token of the user, on the server) and forget it here'
 complete -c chirp -n '__chirp_at chirp 0' -a completion -d 'Print the shell completion script (source it, or install it)'
 complete -c chirp -s h -l help -d 'Print this help message and exit'
 complete -c chirp -l version -d 'Display program version information and exit'
 complete -c chirp -l db -r -F -d 'Database file (else $CHIRP_DB, else $XDG_DATA_HOME/chirp/chirp.db)'
+complete -c chirp -l server -x -d 'Act on the chirp server at URL, as logged in by `chirp login` (else $CHIRP_SERVER, else the server of the last `chirp login`)'
 complete -c chirp -l as -x -a '(__chirp_handles)' -d 'Acting user (else $CHIRP_USER, else the one saved by `chirp use`)'
 complete -c chirp -l format -x -a 'human json jsonl csv tsv' -d 'Output format'
 
@@ -231,6 +234,10 @@ complete -c chirp -n '__chirp_at "chirp export" 0' -F
 complete -c chirp -n '__chirp_in "chirp import"' -l edges -d 'Read FOLLOWER FOLLOWEE number pairs, one a line (\'#\' comments); number N is the user @uN, created when missing'
 complete -c chirp -n '__chirp_in "chirp import"' -l batch-lines -x -d 'Lines per transaction: a bad line leaves out its whole batch'
 complete -c chirp -n '__chirp_at "chirp import" 0' -F
+
+# chirp login
+complete -c chirp -n '__chirp_in "chirp login"' -l password-stdin -d 'Read the password from the first line of stdin (at a terminal, without this flag, it is asked for)'
+complete -c chirp -n '__chirp_at "chirp login" 0' -a '(__chirp_handles)'
 
 # chirp completion
 complete -c chirp -n '__chirp_at "chirp completion" 0' -a 'bash zsh fish'

@@ -1,6 +1,9 @@
 #pragma once
 // The CLI's end-to-end fixture: a chirp of its own (database and config folder) and
-// helpers to run the built binary in it and check what it answered.
+// helpers to run the built binary in it and check what it answered, in either mode:
+// on the database file (local), or against a real `chirp serve` on that database with
+// the CLI logged in by --server (remote). CHIRP_CLI_TEST_CASE registers a test case
+// once in each mode.
 
 #include "support.hpp"
 
@@ -11,10 +14,15 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+namespace chirp::test {
+class ServerProcess;
+}
 
 namespace chirp::test::cli {
 
@@ -49,20 +57,40 @@ inline chirp::Core open_core(const fs::path& db) {
   return chirp::Core::open(std::move(options));
 }
 
-/// A chirp of its own: database (via $CHIRP_DB) and config folder (via XDG_CONFIG_HOME).
+/// How the CLI reaches chirp: the database file itself, or a server on it.
+enum class Mode { local, remote };
+
+/// A chirp of its own: database (via $CHIRP_DB), config folder (XDG_CONFIG_HOME) and
+/// logins (XDG_STATE_HOME). In remote mode a `chirp serve` runs on the database from
+/// the start (one per sandbox), every command gets `--server URL`, and after each one
+/// the sandbox waits for the server's fan-out queue to drain: a local command drains it
+/// before it returns, a server asynchronously, and the tests read what follows.
 struct Sandbox {
+  explicit Sandbox(Mode mode = Mode::local);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
   TempDir dir;
+  Mode mode;
   std::map<std::string, std::string> env{{"CHIRP_DB", (dir / "chirp.db").string()},
-                                         {"XDG_CONFIG_HOME", (dir / "config").string()}};
+                                         {"XDG_CONFIG_HOME", (dir / "config").string()},
+                                         {"XDG_STATE_HOME", (dir / "state").string()}};
+  std::unique_ptr<ServerProcess> server;  ///< remote mode's
 
   fs::path db() const { return dir / "chirp.db"; }
+  bool remote() const { return mode == Mode::remote; }
+  /// The server's URL (remote mode).
+  std::string url() const;
+
+  /// Where `chirp login` keeps the logins of url() (remote mode).
+  fs::path logins_file() const;
+
+  /// ARGS as this mode runs them (remote: after `--server URL`).
+  std::vector<std::string> args_of(const std::vector<std::string>& args) const;
 
   ProcessResult run(const std::vector<std::string>& args, const std::string& stdin_text = "",
-                    const std::map<std::string, std::string>& extra_env = {}) const {
-    auto merged = env;
-    for (const auto& [k, v] : extra_env) merged[k] = v;
-    return run_chirp(args, merged, stdin_text);
-  }
+                    const std::map<std::string, std::string>& extra_env = {}) const;
 
   /// Runs ARGS, requires success, returns stdout.
   std::string ok(const std::vector<std::string>& args, const std::string& stdin_text = "") const {
@@ -77,14 +105,10 @@ struct Sandbox {
     return json::parse(ok(args));
   }
 
-  /// Creates users in-process: setting up is not what these tests are about.
-  void users(std::initializer_list<std::string> handles) const {
-    auto core = open_core(db());
-    for (const auto& handle : handles) {
-      auto created = core.users().create({.handle = handle, .name = "Name " + handle});
-      REQUIRE(created.has_value());
-    }
-  }
+  /// Creates users in-process: setting up is not what these tests are about. In remote
+  /// mode each is also logged in on the server, with a token core issues (as `chirp user
+  /// token` does) saved where `chirp login` saves it, none of them the default.
+  void users(std::initializer_list<std::string> handles) const;
 
   void follow(const std::string& follower, const std::string& followee) const {
     auto core = open_core(db());
@@ -115,5 +139,14 @@ inline void check_fails(const Sandbox& box, const std::vector<std::string>& args
   CHECK(!r.err.empty());
   CHECK(r.err.starts_with("chirp: error: "));  // refusals and usage errors alike
 }
+
+/// Registers the test case NAME twice: as NAME on a database file, and as
+/// "NAME (remote)" against a server. The body sees `mode` (make its Sandbox with it).
+#define CHIRP_CLI_TEST_CASE(name) CHIRP_CLI_TEST_CASE_IMPL(name, DOCTEST_ANONYMOUS(chirp_cli_case_))
+#define CHIRP_CLI_TEST_CASE_IMPL(name, body)                                  \
+  static void body(::chirp::test::cli::Mode mode);                            \
+  TEST_CASE(name) { body(::chirp::test::cli::Mode::local); }                  \
+  TEST_CASE(name " (remote)") { body(::chirp::test::cli::Mode::remote); }     \
+  static void body([[maybe_unused]] ::chirp::test::cli::Mode mode)
 
 }  // namespace chirp::test::cli

@@ -39,8 +39,9 @@ std::vector<std::string> child_environment() {
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
     auto name = kv.substr(0, kv.find('='));
-    if (name == "CHIRP_DB" || name == "CHIRP_USER" || name == "XDG_DATA_HOME" ||
-        name == "XDG_CONFIG_HOME" || name == "HOME") {
+    if (name == "CHIRP_DB" || name == "CHIRP_USER" || name == "CHIRP_SERVER" ||
+        name == "XDG_DATA_HOME" || name == "XDG_CONFIG_HOME" || name == "XDG_STATE_HOME" ||
+        name == "HOME") {
       continue;
     }
     out.push_back(kv);

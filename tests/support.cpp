@@ -116,7 +116,8 @@ std::vector<std::string> chirp_environment(const std::map<std::string, std::stri
     auto eq = kv.find('=');
     if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const char* name : {"CHIRP_DB", "CHIRP_USER", "XDG_DATA_HOME", "XDG_CONFIG_HOME"}) {
+  for (const char* name : {"CHIRP_DB", "CHIRP_USER", "CHIRP_SERVER", "XDG_DATA_HOME",
+                           "XDG_CONFIG_HOME", "XDG_STATE_HOME"}) {
     vars.erase(name);
   }
   vars["HOME"] = "/nonexistent-chirp-test-home";

@@ -72,13 +72,15 @@ struct ProcessResult {
 std::string sqlite3(const std::filesystem::path& db, const std::string& sql);
 
 /// The environment run_chirp gives chirp ("NAME=value" strings): this process's, with
-/// HOME, XDG_DATA_HOME, XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER cleared, then ENV added
+/// HOME, XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_STATE_HOME, CHIRP_DB, CHIRP_USER and
+/// CHIRP_SERVER cleared, then ENV added
 /// (an empty value removes the variable).
 std::vector<std::string> chirp_environment(const std::map<std::string, std::string>& env);
 
 /// Runs the built chirp binary with ARGS, feeding STDIN_TEXT, with ENV added to (or,
 /// for an empty value, removed from) the environment. HOME, XDG_DATA_HOME,
-/// XDG_CONFIG_HOME, CHIRP_DB and CHIRP_USER are cleared unless ENV sets them.
+/// XDG_CONFIG_HOME, XDG_STATE_HOME, CHIRP_DB, CHIRP_USER and CHIRP_SERVER are cleared unless
+/// ENV sets them.
 ProcessResult run_chirp(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {},
                         const std::string& stdin_text = "");

@@ -2,6 +2,8 @@
 // each test on a database and config folder of its own.
 #include "cli_support.hpp"
 
+#include <server_login.hpp>
+
 #include <chirp/core.hpp>
 
 #include <doctest/doctest.h>
@@ -72,8 +74,8 @@ TEST_CASE("cli: init and the database path") {
   }
 }
 
-TEST_CASE("cli: usage errors exit 2") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: usage errors exit 2") {
+  Sandbox box(mode);
 
   SUBCASE("each is refused before anything runs") {
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
@@ -98,8 +100,8 @@ TEST_CASE("cli: usage errors exit 2") {
          }) {
       check_fails(box, args, 2);
     }
-    // Not even the database was created.
-    CHECK_FALSE(fs::exists(box.db()));
+    // Not even the database was created (a server makes its own).
+    if (!box.remote()) CHECK_FALSE(fs::exists(box.db()));
   }
 
   SUBCASE("an unknown command is named") {
@@ -116,9 +118,13 @@ TEST_CASE("cli: usage errors exit 2") {
   }
 }
 
-TEST_CASE("cli: users") {
-  Sandbox box;
-  auto out = box.ok({"user", "add", "alice", "--name", "Alice A", "--bio", "Hello, world"});
+CHIRP_CLI_TEST_CASE("cli: users") {
+  Sandbox box(mode);
+  // With a password, which registering on a server needs (and a local user may have).
+  const std::string password = "correct horse\n";
+  auto out = box.ok(
+      {"user", "add", "alice", "--name", "Alice A", "--bio", "Hello, world", "--password-stdin"},
+      password);
   CHECK(out.starts_with("@alice (Alice A)"));
   CHECK(out.find("Hello, world") != std::string::npos);
   CHECK(out.find("\x1b[") == std::string::npos);  // no colour when not a terminal
@@ -136,9 +142,10 @@ TEST_CASE("cli: users") {
   }
 
   SUBCASE("refusals") {
-    check_fails(box, {"user", "add", "Alice"}, 1);  // handles are case-insensitive
-    check_fails(box, {"user", "add", "bad-handle"}, 1);
-    check_fails(box, {"user", "add", "sixteen_chars_xx"}, 1);
+    // Handles are case-insensitive.
+    check_fails(box, {"user", "add", "Alice", "--password-stdin"}, 1, password);
+    check_fails(box, {"user", "add", "bad-handle", "--password-stdin"}, 1, password);
+    check_fails(box, {"user", "add", "sixteen_chars_xx", "--password-stdin"}, 1, password);
     check_fails(box, {"user", "show", "nobody"}, 1);
     check_fails(box, {"followers", "nobody"}, 1);
     check_fails(box, {"tweets", "nobody"}, 1);
@@ -183,10 +190,23 @@ TEST_CASE("cli: users") {
     check_fails(box, {"user", "add", "bob", "--password-stdin"}, 1, "short\n");
     check_fails(box, {"user", "show", "bob"}, 1);
   }
+
+  SUBCASE("without a password: a local user who cannot log in; no registration on a server") {
+    auto r = box.run({"user", "add", "dora"});
+    INFO(describe({"user", "add", "dora"}, r));
+    if (box.remote()) {
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == "chirp: error: a user registered on a server needs a password (to log in)\n");
+      check_fails(box, {"user", "show", "dora"}, 1);
+    } else {
+      CHECK(r.exit_code == 0);
+      CHECK(r.err.find("@dora has no password, so no HTTP login") != std::string::npos);
+    }
+  }
 }
 
-TEST_CASE("cli: the acting user") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: the acting user") {
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol"});
   auto config_file = box.dir / "config" / "chirp" / "config";
 
@@ -204,9 +224,15 @@ TEST_CASE("cli: the acting user") {
     auto r = box.run({"use", "carol"});
     CHECK(r.exit_code == 0);
     CHECK(r.out.empty());
-    CHECK(file_bytes(config_file) == "user=carol\n");
+    // Locally in the config file; on a server, as that server's default login.
+    auto saved = [&] {
+      if (!box.remote()) return file_bytes(config_file);
+      auto logins = chirp::cli::read_logins(box.url(), box.logins_file());
+      return "user=" + logins.current.value_or("") + "\n";
+    };
+    CHECK(saved() == "user=carol\n");
     check_fails(box, {"use", "nobody"}, 1);
-    CHECK(file_bytes(config_file) == "user=carol\n");
+    CHECK(saved() == "user=carol\n");
 
     auto author = [&](std::vector<std::string> args,
                       const std::map<std::string, std::string>& env) {
@@ -233,8 +259,8 @@ TEST_CASE("cli: the acting user") {
   }
 }
 
-TEST_CASE("cli: posting") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: posting") {
+  Sandbox box(mode);
   box.users({"alice", "bob"});
 
   SUBCASE("post prints the new id alone; json prints the tweet") {
@@ -327,8 +353,8 @@ TEST_CASE("cli: posting") {
   }
 }
 
-TEST_CASE("cli: follows and timelines") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: follows and timelines") {
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol"});
   box.follow("bob", "alice");
 
@@ -406,8 +432,8 @@ TEST_CASE("cli: follows and timelines") {
   }
 }
 
-TEST_CASE("cli: output formats of tweets") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: output formats of tweets") {
+  Sandbox box(mode);
   box.users({"alice"});
   auto id = box.post("alice", "comma, \"quote\"\nnew line\tand tab \\ backslash");
 

@@ -9,8 +9,8 @@ using namespace chirp::test::cli;
 using chirp::test::run_chirp_on_terminal;
 using chirp::test::run_chirp;
 
-TEST_CASE("cli: many ids and handles, or - for stdin") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: many ids and handles, or - for stdin") {
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol"});
   auto one = box.post("alice", "one");
   auto two = box.post("alice", "two");
@@ -73,8 +73,8 @@ TEST_CASE("cli: many ids and handles, or - for stdin") {
   }
 }
 
-TEST_CASE("cli: undoing what was not done is exit 0 with a note") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: undoing what was not done is exit 0 with a note") {
+  Sandbox box(mode);
   box.users({"alice", "bob"});
   auto id = box.post("alice", "hello");
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
@@ -93,8 +93,8 @@ TEST_CASE("cli: undoing what was not done is exit 0 with a note") {
   check_fails(box, {"--as", "bob", "unfollow", "nobody"}, 1);
 }
 
-TEST_CASE("cli: help, version and usage errors") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: help, version and usage errors") {
+  Sandbox box(mode);
 
   SUBCASE("--version") {
     auto r = box.run({"--version"});
@@ -151,8 +151,8 @@ TEST_CASE("cli: --db in a missing folder is an error; the default location is cr
   CHECK(fs::exists(xdg / "chirp" / "chirp.db"));
 }
 
-TEST_CASE("cli: retweets read well in every format") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: retweets read well in every format") {
+  Sandbox box(mode);
   box.users({"alice", "bob"});
   box.follow("bob", "alice");
   auto id = box.post("alice", "worth sharing");

@@ -182,3 +182,40 @@ TEST_CASE("server: list paging with cursors and Link headers") {
     CHECK(r.json()["next_cursor"].is_null());
   }
 }
+
+TEST_CASE("server: the list of users and whether the caller follows a user") {
+  TempDir dir;
+  ServerProcess server(dir / "chirp.db");
+  CHIRP_SERVER_LOG_ON_FAILURE(server);
+  auto client = server.client();
+  auto alice = register_and_login(client, "alice");
+  auto bob = register_and_login(client, "bob");
+  REQUIRE(post_json(client, "/users", {{"handle", "carol"}, {"password", k_test_password}}).status == 201);
+
+  // GET /users: everyone, newest first, paged like every list; no token needed.
+  auto r = get(client, "/users");
+  REQUIRE(r.status == 200);
+  const auto list = r.json();
+  std::vector<std::string> handles;
+  for (const auto& user : list["data"]) handles.push_back(user["handle"]);
+  CHECK(handles == std::vector<std::string>{"carol", "bob", "alice"});
+  CHECK(list["data"][2]["id"] == alice.id);
+  CHECK(all_ids(client, "/users?limit=1") == all_ids(client, "/users"));
+  CHECK(all_ids(client, "/users?limit=1").size() == 3);
+  r = get(client, "/users?limit=2");
+  CHECK(r.header("Link") == "</users?limit=2&max_id=" + r.json()["next_cursor"].get<std::string>() +
+                                ">; rel=\"next\"");
+  CHECK(get(client, "/users?limit=0").status == 400);
+
+  // GET /users/{id}/follow: the caller's follow of {id}, in the shape POST and DELETE answer.
+  r = get(client, "/users/alice/follow", bob.token);
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["following"] == false);
+  CHECK(r.json()["user"]["handle"] == "alice");
+  REQUIRE(request(client, "POST", "/users/alice/follow", std::nullopt, bob.token).status == 200);
+  CHECK(get(client, "/users/ALICE/follow", bob.token).json()["following"] == true);
+  CHECK(get(client, "/users/" + alice.id + "/follow", bob.token).json()["following"] == true);
+  CHECK(get(client, "/users/bob/follow", alice.token).json()["following"] == false);  // one way
+  CHECK(get(client, "/users/nobody/follow", bob.token).status == 404);
+  CHECK(get(client, "/users/alice/follow").status == 401);
+}

@@ -77,5 +77,9 @@ TEST_CASE("readme: every shell block works, in order, on a fresh machine") {
   auto client = server->client();
   CHECK(get(client, "/users/dana").status == 200);
   CHECK(get(client, "/users/erin").status == 200);
+  // The CLI's remote session registered gwen on the server itself, and alice followed her.
+  auto gwen = get(client, "/users/gwen");
+  CHECK(gwen.status == 200);
+  CHECK(gwen.json()["followers_count"] == 1);
   CHECK(server->stop() == 0);
 }

@@ -236,7 +236,8 @@ TEST_CASE("cli: completions in bash") {
   CHECK(bash_complete({"chirp", "u"}) == Words{"unfollow", "unlike", "unretweet", "use", "user"});
   CHECK(bash_complete({"chirp", "user", ""}) == Words{"add", "list", "passwd", "show", "token"});
   CHECK(bash_complete({"chirp", "--format", "j"}) == Words{"json", "jsonl"});
-  CHECK(bash_complete({"chirp", "timeline", "--s"}) == Words{"--since-id"});
+  CHECK(bash_complete({"chirp", "timeline", "--s"}) == Words{"--server", "--since-id"});
+  CHECK(bash_complete({"chirp", "timeline", "--si"}) == Words{"--since-id"});
   CHECK(bash_complete({"chirp", "completion", ""}) == Words{"bash", "fish", "zsh"});
   CHECK(bash_complete({"chirp", "config", "get", "fanout.batch_s"}) ==
         Words{"fanout.batch_size"});
@@ -280,7 +281,8 @@ TEST_CASE("cli: completions in fish") {
   const std::string env = "CHIRP_DB=" + quote(handles.db);
   CHECK(fish_complete("chirp user ") == Words{"add", "list", "passwd", "show", "token"});
   CHECK(fish_complete("chirp --format j") == Words{"json", "jsonl"});
-  CHECK(fish_complete("chirp timeline --s") == Words{"--since-id"});
+  CHECK(fish_complete("chirp timeline --s") == Words{"--server", "--since-id"});
+  CHECK(fish_complete("chirp timeline --si") == Words{"--since-id"});
   CHECK(fish_complete("chirp completion ") == Words{"bash", "fish", "zsh"});
   CHECK(fish_complete("chirp follow al", env) == Words{"albert", "alice"});
   CHECK(fish_complete("chirp follow alice b", env) == Words{"bob"});

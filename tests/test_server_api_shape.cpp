@@ -91,7 +91,8 @@ TEST_CASE("server: a known path with another method is 405 with Allow") {
   for (const auto& c : std::vector<Case>{{"PUT", "/tweets/5", "GET, HEAD, DELETE"},
                                          {"DELETE", "/users/alice", "GET, HEAD"},
                                          {"GET", "/login", "POST"},
-                                         {"PUT", "/users/alice/follow", "POST, DELETE"},
+                                         {"PUT", "/users/alice/follow", "GET, HEAD, POST, DELETE"},
+                                         {"DELETE", "/users", "POST, GET, HEAD"},
                                          {"POST", "/healthz", "GET, HEAD"}}) {
     for (const std::string& token : {std::string(), alice.token, std::string("x.y.z")}) {
       CAPTURE(c.method + " " + c.path);

@@ -45,8 +45,9 @@ void add_completion_commands(CLI::App& app, Context& context) {
   handles->group("");  // hidden: for the completion scripts
   handles->add_option("prefix", handles_options->prefix, "The start of a handle");
   handles->callback([&context, handles_options] {
-    // Completing must never create a database as a side effect.
-    if (!std::filesystem::exists(context.db_path())) return;
+    // Completing must never create a database as a side effect, and against a server
+    // (which has no handle search) it offers none rather than an error.
+    if (context.target().server || !std::filesystem::exists(context.db_path())) return;
     for (const auto& handle : context.core().users().handles_with_prefix(handles_options->prefix)) {
       std::cout << handle << '\n';
     }

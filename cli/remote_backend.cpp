@@ -223,7 +223,7 @@ private:
 /// The value of ANSWER read by READ, its Error as it is, or a runtime_error when the
 /// JSON is not what a chirp server sends (the one boundary of type errors).
 template <class Read>
-auto read(Result<json> answer, const std::string& server, Read read_value)
+auto read_answer(Result<json> answer, const std::string& server, Read read_value)
     -> Result<decltype(read_value(std::declval<const json&>()))> {
   if (!answer) return std::unexpected(std::move(answer.error()));
   try {
@@ -279,10 +279,10 @@ public:
     json body{{"handle", user.handle}, {"password", *user.password}};
     if (!user.name.empty()) body["name"] = user.name;
     if (!user.bio.empty()) body["bio"] = user.bio;
-    return read(m_http.call("POST", "/users", body), where(), user_of);
+    return read_answer(m_http.call("POST", "/users", body), where(), user_of);
   }
   Result<User> find_user(std::string_view ref) override {
-    return read(m_http.call("GET", "/users/" + segment(ref)), where(), user_of);
+    return read_answer(m_http.call("GET", "/users/" + segment(ref)), where(), user_of);
   }
   Result<Page<User>> list_users(const PageRequest& page) override {
     return users_page("/users" + page_query(page), page);
@@ -368,7 +368,7 @@ private:
                                                      const std::string& path,
                                                      const std::optional<json>& body,
                                                      Read read_value) {
-    return read(call_as(user, method, path, body), where(), read_value);
+    return read_answer(call_as(user, method, path, body), where(), read_value);
   }
 
   Result<Page<User>> users_page(const std::string& path, const PageRequest& page) {
@@ -393,7 +393,7 @@ std::unique_ptr<Backend> make_remote_backend(const std::string& server) {
 
 Result<Login> log_in(const std::string& server, std::string_view handle, std::string_view password) {
   Connection http(server);
-  return read(http.call("POST", "/login", json{{"handle", handle}, {"password", password}}),
+  return read_answer(http.call("POST", "/login", json{{"handle", handle}, {"password", password}}),
               server, [](const json& j) {
                 auto expires = parse_rfc3339(j.at("expires_at").get<std::string>());
                 if (!expires) throw NotChirp{};

@@ -5,6 +5,7 @@
 #include "cli_support.hpp"
 #include "jwt_support.hpp"
 #include "server_support.hpp"
+#include "terminal_support.hpp"
 
 #include <server_login.hpp>
 
@@ -94,6 +95,19 @@ TEST_CASE("cli remote: login keeps the token in a 0600 file; logout revokes and 
   CHECK(local.exit_code == 1);
   CHECK(local.err.find("chirp use") != std::string::npos);
   check_fails(box, {"logout"}, 1);  // nobody left to log out
+}
+
+TEST_CASE("cli remote: login at a terminal asks for the password without echo") {
+  Sandbox box(Mode::remote);
+  register_user(box, "jo");
+  auto r = chirp::test::run_chirp_on_terminal(box.args_of({"login", "jo"}), box.env,
+                                              {{"Password for @jo on " + box.url(),
+                                                std::string(k_password) + "\n"}});
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find(k_password) == std::string::npos);  // never echoed
+  CHECK(r.out.find("logged in to " + box.url() + " as @jo") != std::string::npos);
+  CHECK(chirp::cli::read_logins(box.url(), box.logins_file()).find("jo") != nullptr);
 }
 
 TEST_CASE("cli remote: a wrong password is exit 1 with the server's message; nothing is kept") {
@@ -236,6 +250,10 @@ TEST_CASE("cli remote: commands of a database file refuse, exit 2, and touch not
 
   // What needs no database works anywhere; --server and --db together are a usage error.
   CHECK(box.ok({"completion", "bash"}).find("complete") != std::string::npos);
+  auto handles = box.run({"_handles", "al"});  // what tab completion runs: quiet, no handles
+  CHECK(handles.exit_code == 0);
+  CHECK(handles.out.empty());
+  CHECK(handles.err.empty());
   check_fails(box, {"--db", box.db().string(), "user", "list"}, 2);
   // Logging in needs a server; a bad URL is a usage error wherever it comes from.
   check_fails(Sandbox(), {"login", "alice"}, 2);

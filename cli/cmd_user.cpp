@@ -52,8 +52,11 @@ void add_user_commands(CLI::App& app, Context& context) {
     if (add_options->password_stdin) {
       new_user.password = read_stdin_line();
     } else if (stdin_is_terminal()) {
+      auto server = context.target().server;
       auto password = ask_new_password(
-          "Password for @" + add_options->handle + " (to log in over HTTP; empty for none): ");
+          server ? "Password for @" + add_options->handle + " on " + *server + ": "
+                 : "Password for @" + add_options->handle +
+                       " (to log in over HTTP; empty for none): ");
       if (!password) throw Failure({Code::invalid, "no password agreed on; no user created"});
       if (!password->empty()) new_user.password = std::move(*password);
     }

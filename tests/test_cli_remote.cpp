@@ -97,9 +97,15 @@ TEST_CASE("cli remote: login keeps the token in a 0600 file; logout revokes and 
   check_fails(box, {"logout"}, 1);  // nobody left to log out
 }
 
-TEST_CASE("cli remote: login at a terminal asks for the password without echo") {
+TEST_CASE("cli remote: user add and login at a terminal ask for the password without echo") {
   Sandbox box(Mode::remote);
-  register_user(box, "jo");
+  auto added = chirp::test::run_chirp_on_terminal(
+      box.args_of({"user", "add", "jo"}), box.env,
+      {{"Password for @jo on " + box.url(), std::string(k_password) + "\n"},
+       {"confirm", std::string(k_password) + "\n"}});
+  INFO(added.out);
+  REQUIRE(added.exit_code == 0);
+  CHECK(added.out.find(k_password) == std::string::npos);
   auto r = chirp::test::run_chirp_on_terminal(box.args_of({"login", "jo"}), box.env,
                                               {{"Password for @jo on " + box.url(),
                                                 std::string(k_password) + "\n"}});

@@ -1,5 +1,6 @@
 // Opening the database and wiring the services over its connection.
 #include "accounts/secret.hpp"
+#include "entities/store.hpp"
 #include "feed/feed_cache.hpp"
 #include "session.hpp"
 #include "storage/migrations.hpp"
@@ -46,7 +47,10 @@ Core Core::open(Options options) {
   }
   auto services = std::make_unique<Services>(options);
   // Migrated (or refused as too new) before anything is written beside the database.
-  detail::migrate(services->session.db);
+  detail::migrate(services->session.db, [&](int version) {
+    // 006 added the entity tables: the tweets already there get their rows.
+    if (version == 6) detail::index_existing_tweets(services->session.db);
+  });
   std::string secret;
   if (options.secret_path) {
     secret = detail::load_or_create_secret(*options.secret_path);

@@ -31,6 +31,8 @@ struct Core::Services {
   Bulk bulk{session};
   std::optional<Maintenance> maintenance;  // copies the token secret into backups
   Archive archive{session};
+  Discovery discovery{session};
+  Search search{session};
 };
 
 Core::Core(std::unique_ptr<Services> services) : m_services(std::move(services)) {}
@@ -79,5 +81,7 @@ Settings& Core::settings() { return m_services->settings; }
 Bulk& Core::bulk() { return m_services->bulk; }
 Maintenance& Core::maintenance() { return *m_services->maintenance; }
 Archive& Core::archive() { return m_services->archive; }
+Discovery& Core::discovery() { return m_services->discovery; }
+Search& Core::search() { return m_services->search; }
 
 }  // namespace chirp

@@ -140,6 +140,12 @@ std::string json_array_of(const std::vector<Tweet>& tweets) {
   return out;
 }
 
+std::string json_users_array(const std::vector<User>& users) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& user : users) out.push_back(to_json(user));
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json to_json(const Tweet& tweet) {
   std::string text;
   append_json(text, tweet);

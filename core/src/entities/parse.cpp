@@ -1,4 +1,5 @@
 // Finding the mentions and hashtags of a tweet's text (rules in chirp/entities.hpp).
+#include "entities/characters.hpp"
 #include "entities/unicode_tables.hpp"
 
 #include <chirp/entities.hpp>
@@ -11,13 +12,9 @@
 
 namespace chirp {
 
+namespace detail {
+
 namespace {
-
-using detail::CaseFold;
-using detail::CodeRange;
-
-constexpr std::size_t k_max_handle = 15;
-constexpr std::size_t k_max_tag = 100;  // code points
 
 bool in_ranges(const CodeRange* ranges, std::size_t count, char32_t c) {
   const CodeRange* end = ranges + count;
@@ -26,16 +23,30 @@ bool in_ranges(const CodeRange* ranges, std::size_t count, char32_t c) {
   return it != ranges && c <= (it - 1)->last;
 }
 
-/// A letter or mark of any script: what makes a run of word characters a tag.
+}  // namespace
+
 bool is_letter(char32_t c) {
   if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
   return in_ranges(detail::k_letter_ranges, detail::k_letter_range_count, c);
 }
 
-bool is_word(char32_t c) {
+bool is_word_char(char32_t c) {
   if (c < 0x80) return is_letter(c) || (c >= U'0' && c <= U'9') || c == U'_';
   return is_letter(c) || in_ranges(detail::k_number_ranges, detail::k_number_range_count, c);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::is_letter;
+using detail::is_word_char;
+
+using detail::CaseFold;
+using detail::CodeRange;
+
+constexpr std::size_t k_max_handle = 15;
+constexpr std::size_t k_max_tag = 100;  // code points
 
 bool is_handle_char(char32_t c) {
   return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9') ||
@@ -71,7 +82,7 @@ Decoded decode(std::string_view text) {
 bool starts_entity(const Decoded& d, std::size_t sigil) {
   if (sigil == 0) return true;
   char32_t before = d.chars[sigil - 1];
-  return !is_word(before) && before != U'@' && before != U'#' && before != U'&' &&
+  return !is_word_char(before) && before != U'@' && before != U'#' && before != U'&' &&
          before != U'/';
 }
 
@@ -120,7 +131,7 @@ TextEntities parse_entities(std::string_view text) {
     if (sigil == U'@') {
       while (end < n && is_handle_char(d.chars[end])) ++end;
       std::size_t length = end - i - 1;
-      bool whole = end == n || (!is_word(d.chars[end]) && d.chars[end] != U'@');
+      bool whole = end == n || (!is_word_char(d.chars[end]) && d.chars[end] != U'@');
       if (length >= 1 && length <= k_max_handle && whole) {
         std::string handle = slice(i + 1, end);
         bool seen = std::any_of(out.mentions.begin(), out.mentions.end(), [&](const auto& m) {
@@ -130,7 +141,7 @@ TextEntities parse_entities(std::string_view text) {
       }
     } else {
       bool lettered = false;
-      while (end < n && is_word(d.chars[end])) {
+      while (end < n && is_word_char(d.chars[end])) {
         lettered = lettered || is_letter(d.chars[end]);
         ++end;
       }

@@ -5,7 +5,6 @@
 
 #include <fmt/core.h>
 
-#include <cctype>
 
 namespace chirp::server {
 
@@ -18,19 +17,6 @@ void send_query_error(Exchange& x, const Error& error) {
   send_error(x.res, error);
 }
 
-/// TEXT percent-encoded for a query string (RFC 3986 unreserved characters kept).
-std::string query_encoded(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 /// Sends {"data": DATA_JSON, "next_cursor": CURSOR}, and a Link header to the next page:
 /// this request's parameters with the cursor replaced.
 void send_cursor_page(Exchange& x, std::string_view data_json,
@@ -40,12 +26,12 @@ void send_cursor_page(Exchange& x, std::string_view data_json,
   body += ",\"next_cursor\":";
   if (cursor) {
     append_json_string(body, *cursor);
-    std::string link = "<" + x.req.path + "?";
+    std::string link = "<" + percent_encoded(x.req.path, true) + "?";
     for (const auto& [name, value] : x.req.params) {
       if (name == "cursor") continue;
-      link += query_encoded(name) + "=" + query_encoded(value) + "&";
+      link += percent_encoded(name) + "=" + percent_encoded(value) + "&";
     }
-    x.res.set_header("Link", link + "cursor=" + query_encoded(*cursor) + ">; rel=\"next\"");
+    x.res.set_header("Link", link + "cursor=" + percent_encoded(*cursor) + ">; rel=\"next\"");
   } else {
     body += "null";
   }

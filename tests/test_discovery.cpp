@@ -274,3 +274,21 @@ TEST_CASE("chirp::bulk-loaded and imported tweets are tagged and searchable") {
   CHECK(imported[1].mentions == std::vector<chirp::Mention>{{ids[1], "other"}});
   CHECK(fresh.core.discovery().trends()->at(0).count == 2);
 }
+
+TEST_CASE("chirp::Maintenance checks and repairs trend counts") {
+  TestDb db;
+  Id alice = db.user("alice");
+  db.post(alice, "#one #two");
+  Id gone = db.post(alice, "#two");
+  must_ok(db.core.tweets().remove(alice, gone));
+  CHECK(db.core.maintenance().check().clean());
+  chirp::test::sqlite3(db.dir / "chirp.db", "UPDATE hashtag_hours SET uses = uses + 5");
+  auto report = db.core.maintenance().check();
+  CHECK(report.problem_count == 2);
+  REQUIRE_FALSE(report.problems.empty());
+  CHECK(report.problems[0].table == "hashtags");
+  CHECK(report.problems[0].expected == 1);
+  auto repaired = must(db.core.maintenance().repair());
+  CHECK(repaired.after.clean());
+  CHECK(trends(db) == Trends{{"one", 1}, {"two", 1}});
+}

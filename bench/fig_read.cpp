@@ -10,27 +10,6 @@ namespace chirp::bench {
 
 namespace {
 
-struct Rate {
-  double per_second;
-  double p50_us;
-  double p99_us;
-};
-
-/// Calls CALL(i) for SECONDS, timing each call.
-template <class F>
-Rate measure(double seconds, F&& call) {
-  std::vector<double> latencies;
-  double t0 = now_seconds();
-  std::size_t i = 0;
-  while (now_seconds() - t0 < seconds) {
-    double start = now_seconds();
-    call(i++);
-    latencies.push_back((now_seconds() - start) * 1e6);
-  }
-  double rate = static_cast<double>(i) / (now_seconds() - t0);
-  return {rate, percentile(latencies, 50), percentile(latencies, 99)};
-}
-
 Rate raw_inbox_reads(SQLite::Database& raw, const std::vector<Id>& readers, double seconds) {
   SQLite::Statement q(raw, "SELECT tweet FROM timeline WHERE reader = ? ORDER BY tweet DESC LIMIT 20");
   return measure(seconds, [&](std::size_t i) {

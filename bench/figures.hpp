@@ -20,6 +20,8 @@ void figure_ingest(const BenchOptions& options);
 void figure_read(const BenchOptions& options);
 void figure_hybrid(const BenchOptions& options);
 void figure_disk(const BenchOptions& options);
+/// Figure 9: tweet search latency against the raw FTS5 query for the same terms.
+void figure_search(const BenchOptions& options);
 /// Figure 8: import of an export and of an edge list against the bulk loader.
 void figure_import(const BenchOptions& options);
 /// Serves a fixed JSON body of BODY_BYTES on PORT with chirp serve's HTTP settings.

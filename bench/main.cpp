@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   add_figure("hybrid", "6. post and read cost: push, hybrid, pull");
   add_figure("disk", "7. bytes on disk per inbox row and per tweet");
   add_figure("import", "8. chirp import (JSONL, edge list) against the bulk loader");
+  add_figure("search", "9. tweet search latency against the raw FTS5 query");
 
   int port = 0;
   std::size_t body_bytes = 0;
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
       figure_disk(options);
     } else if (app.got_subcommand("import")) {
       figure_import(options);
+    } else if (app.got_subcommand("search")) {
+      figure_search(options);
     } else if (stub->parsed()) {
       return run_http_stub(port, body_bytes, threads);
     } else if (tokens->parsed()) {

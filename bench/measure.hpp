@@ -23,6 +23,28 @@ inline double percentile(std::vector<double>& samples, double p) {
   return samples[std::min(index, samples.size() - 1)];
 }
 
+/// Calls per second and the latency of one call, in microseconds.
+struct Rate {
+  double per_second;
+  double p50_us;
+  double p99_us;
+};
+
+/// Calls CALL(i) for SECONDS, timing each call.
+template <class F>
+Rate measure(double seconds, F&& call) {
+  std::vector<double> latencies;
+  double t0 = now_seconds();
+  std::size_t i = 0;
+  while (now_seconds() - t0 < seconds) {
+    double start = now_seconds();
+    call(i++);
+    latencies.push_back((now_seconds() - start) * 1e6);
+  }
+  double rate = static_cast<double>(i) / (now_seconds() - t0);
+  return {rate, percentile(latencies, 50), percentile(latencies, 99)};
+}
+
 /// One figure line: what, the baseline, chirp, and chirp / baseline.
 inline void print_ratio(const std::string& figure, const std::string& unit, double baseline,
                         double chirp, const std::string& target = "") {

@@ -188,6 +188,10 @@ void Context::note(std::string_view message) const {
 
 bool Context::stdout_is_terminal() const { return ::isatty(STDOUT_FILENO) != 0; }
 
+void Context::say_empty(std::string_view message) const {
+  if (format() == Format::human && stdout_is_terminal()) std::cout << "(" << message << ")\n";
+}
+
 void for_each_ref(const std::vector<std::string>& refs,
                   const std::function<void(const std::string&)>& action) {
   bool refused = false;
@@ -252,6 +256,7 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
   add_admin_commands(*app, context);
   add_archive_commands(*app, context);
   add_login_commands(*app, context);
+  add_discovery_commands(*app, context);
   add_completion_commands(*app, context);
   name_commands(*app, context, "");
   return app;

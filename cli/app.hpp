@@ -109,6 +109,8 @@ public:
   void note(std::string_view message) const;
   /// Whether stdout is a terminal (a person reads it).
   bool stdout_is_terminal() const;
+  /// An empty list prints nothing for scripts; a person at a terminal is told why.
+  void say_empty(std::string_view message) const;
 
 private:
   Core& database();
@@ -134,5 +136,6 @@ void add_completion_commands(CLI::App& app, Context& context);
 void add_serve_commands(CLI::App& app, Context& context);
 void add_archive_commands(CLI::App& app, Context& context);
 void add_login_commands(CLI::App& app, Context& context);
+void add_discovery_commands(CLI::App& app, Context& context);
 
 }  // namespace chirp::cli

@@ -17,13 +17,6 @@ struct TweetsOptions {
   PageRequest page;
 };
 
-/// An empty list prints nothing for scripts; a person at a terminal is told why.
-void say_empty(const Context& context, const std::string& message) {
-  if (context.format() == Format::human && context.stdout_is_terminal()) {
-    std::cout << "(" << message << ")\n";
-  }
-}
-
 }  // namespace
 
 void add_timeline_commands(CLI::App& app, Context& context) {
@@ -36,7 +29,7 @@ void add_timeline_commands(CLI::App& app, Context& context) {
     auto page = expect(context.backend().home_timeline(me.id, timeline_options->page, me.id));
     context.printer().tweets(page.items);
     if (page.items.empty()) {
-      say_empty(context, "no tweets in your timeline yet: post, or follow someone "
+      context.say_empty("no tweets in your timeline yet: post, or follow someone "
                          "(chirp follow HANDLE)");
     }
   });
@@ -51,7 +44,7 @@ void add_timeline_commands(CLI::App& app, Context& context) {
     auto page = expect(context.backend().user_timeline(user.id, tweets_options->page,
                                                     viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
-    if (page.items.empty()) say_empty(context, "no tweets from @" + user.handle + " yet");
+    if (page.items.empty()) context.say_empty("no tweets from @" + user.handle + " yet");
   });
 }
 

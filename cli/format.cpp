@@ -14,13 +14,24 @@ namespace chirp::cli {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> k_tweet_columns = {
-    "id",        "created_at", "author",        "text",       "reply_to",
-    "retweet_of", "like_count", "retweet_count", "reply_count"};
+constexpr std::array<std::string_view, 11> k_tweet_columns = {
+    "id",          "created_at",  "author",   "text",    "reply_to", "retweet_of",
+    "like_count",  "retweet_count", "reply_count", "mentions", "hashtags"};
 constexpr std::array<std::string_view, 7> k_user_columns = {
     "id", "handle", "name", "created_at", "followers_count", "following_count", "tweets_count"};
 constexpr std::array<std::string_view, 6> k_setting_columns = {"key", "value", "default",
                                                                 "min", "max", "description"};
+
+/// WORDS joined by single spaces (handles and tags hold none).
+template <class T, class Word>
+std::string spaced(const std::vector<T>& items, Word word) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ' ';
+    out += word(item);
+  }
+  return out;
+}
 
 std::string optional_id(const std::optional<Id>& id) {
   return id ? std::to_string(*id) : std::string();
@@ -156,7 +167,9 @@ void Printer::tweet_row(const Tweet& t) {
   const std::string& text = t.original ? t.original->text : t.text;
   table_row({std::to_string(t.id), format_rfc3339(t.created_at_ms), t.author.handle, text,
              optional_id(t.reply_to), optional_id(t.retweet_of), std::to_string(t.like_count),
-             std::to_string(t.retweet_count), std::to_string(t.reply_count)});
+             std::to_string(t.retweet_count), std::to_string(t.reply_count),
+             spaced(t.mentions, [](const Mention& m) { return m.handle; }),
+             spaced(t.hashtags, [](const std::string& tag) { return tag; })});
 }
 
 void Printer::user_row(const User& u) {

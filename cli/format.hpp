@@ -10,7 +10,8 @@
 //          backslash in a field is written as \t, \n, \r or \\ respectively
 //
 // csv/tsv columns:
-//   tweets:   id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count
+//   tweets:   id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count,
+//             mentions,hashtags (handles and tags, without @ and #, separated by spaces)
 //   users:    id,handle,name,created_at,followers_count,following_count,tweets_count
 //   settings: key,value,default,min,max,description
 //   problems (chirp check): kind,table,column,id,ref,expected,found,message[,status]

@@ -4,7 +4,7 @@
 
 _chirp_subcommands() {
     case "$1" in
-    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout completion' ;;
+    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout tag trends search completion' ;;
     'user') echo 'add show list passwd token' ;;
     'config') echo 'list get set' ;;
     esac
@@ -47,6 +47,9 @@ _chirp_options() {
     'import') echo '-h --help --edges --batch-lines --version --db --server --as --format' ;;
     'login') echo '-h --help --password-stdin --version --db --server --as --format' ;;
     'logout') echo '-h --help --version --db --server --as --format' ;;
+    'tag') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'trends') echo '-h --help --limit --version --db --server --as --format' ;;
+    'search') echo '-h --help --users --limit --max-id --since-id --cursor --version --db --server --as --format' ;;
     'completion') echo '-h --help --version --db --server --as --format' ;;
     esac
 }
@@ -66,6 +69,9 @@ _chirp_takes_value() {
     'worker|--interval-ms') return 0 ;;
     'serve|--bind' | 'serve|--port' | 'serve|--threads' | 'serve|--log-level' | 'serve|--request-timeout' | 'serve|--trust-proxy') return 0 ;;
     'import|--batch-lines') return 0 ;;
+    'tag|--limit' | 'tag|--max-id' | 'tag|--since-id') return 0 ;;
+    'trends|--limit') return 0 ;;
+    'search|--limit' | 'search|--max-id' | 'search|--since-id' | 'search|--cursor') return 0 ;;
     esac
     return 1
 }

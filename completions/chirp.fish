@@ -5,7 +5,7 @@
 function __chirp_subcommands --description 'Subcommands of command $argv[1]'
     switch $argv[1]
         case 'chirp'
-            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout completion
+            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout tag trends search completion
         case 'chirp user'
             printf '%s\n' add show list passwd token
         case 'chirp config'
@@ -38,6 +38,12 @@ function __chirp_takes_value --description 'Succeeds when option $argv[2] of com
         case 'chirp serve|--bind' 'chirp serve|--port' 'chirp serve|--threads' 'chirp serve|--log-level' 'chirp serve|--request-timeout' 'chirp serve|--trust-proxy'
             return 0
         case 'chirp import|--batch-lines'
+            return 0
+        case 'chirp tag|--limit' 'chirp tag|--max-id' 'chirp tag|--since-id'
+            return 0
+        case 'chirp trends|--limit'
+            return 0
+        case 'chirp search|--limit' 'chirp search|--max-id' 'chirp search|--since-id' 'chirp search|--cursor'
             return 0
     end
     return 1
@@ -127,6 +133,9 @@ complete -c chirp -n '__chirp_at chirp 0' -a export -d 'Write the whole database
 complete -c chirp -n '__chirp_at chirp 0' -a import -d 'Load a `chirp export` file (or, with --edges, a follower edge list)'
 complete -c chirp -n '__chirp_at chirp 0' -a login -d 'Log in to the server of --server URL and keep the token: later commands run there'
 complete -c chirp -n '__chirp_at chirp 0' -a logout -d 'Revoke the login (every token of the user, on the server) and forget it here'
+complete -c chirp -n '__chirp_at chirp 0' -a tag -d 'Show the tweets with a hashtag, newest first'
+complete -c chirp -n '__chirp_at chirp 0' -a trends -d 'Show the most used hashtags of the last 24 hours'
+complete -c chirp -n '__chirp_at chirp 0' -a search -d 'Search tweets (words, "phrases", prefix*, -word, from:HANDLE, #tag) or, with --users, users by handle or name prefix'
 complete -c chirp -n '__chirp_at chirp 0' -a completion -d 'Print the shell completion script (source it, or install it)'
 complete -c chirp -s h -l help -d 'Print this help message and exit'
 complete -c chirp -l version -d 'Display program version information and exit'
@@ -238,6 +247,21 @@ complete -c chirp -n '__chirp_at "chirp import" 0' -F
 # chirp login
 complete -c chirp -n '__chirp_in "chirp login"' -l password-stdin -d 'Read the password from the first line of stdin (at a terminal, without this flag, it is asked for)'
 complete -c chirp -n '__chirp_at "chirp login" 0' -a '(__chirp_handles)'
+
+# chirp tag
+complete -c chirp -n '__chirp_in "chirp tag"' -l limit -x -d 'How many items to show'
+complete -c chirp -n '__chirp_in "chirp tag"' -l max-id -x -d 'Only items older than this id'
+complete -c chirp -n '__chirp_in "chirp tag"' -l since-id -x -d 'Only items newer than this id'
+
+# chirp trends
+complete -c chirp -n '__chirp_in "chirp trends"' -l limit -x -d 'How many tags to show'
+
+# chirp search
+complete -c chirp -n '__chirp_in "chirp search"' -l users -d 'Search users instead of tweets'
+complete -c chirp -n '__chirp_in "chirp search"' -l limit -x -d 'How many items to show'
+complete -c chirp -n '__chirp_in "chirp search"' -l max-id -x -d 'Only items older than this id'
+complete -c chirp -n '__chirp_in "chirp search"' -l since-id -x -d 'Only items newer than this id'
+complete -c chirp -n '__chirp_in "chirp search"' -l cursor -x -d 'Continue after a page: the cursor it printed on stderr'
 
 # chirp completion
 complete -c chirp -n '__chirp_at "chirp completion" 0' -a 'bash zsh fish'

@@ -131,6 +131,19 @@ std::optional<PageRequest> page_request(Exchange& x) {
   return *page;
 }
 
+std::string percent_encoded(std::string_view text, bool keep_slashes) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (keep_slashes && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
 void send_page(Exchange& x, std::string_view data_json, const std::optional<PageRequest>& next) {
   // Keys in sorted order, as the rest of the API prints them.
   std::string body;
@@ -140,7 +153,9 @@ void send_page(Exchange& x, std::string_view data_json, const std::optional<Page
   body += ",\"next_cursor\":";
   if (next && next->max_id) {
     body += fmt::format("\"{}\"", *next->max_id);
-    std::string link = fmt::format("<{}?limit={}&max_id={}", x.req.path, next->limit, *next->max_id);
+    // The path as it was decoded (a tag page's /tags/%23x is /tags/#x), encoded again.
+    std::string link = fmt::format("<{}?limit={}&max_id={}", percent_encoded(x.req.path, true),
+                                   next->limit, *next->max_id);
     if (next->since_id) link += fmt::format("&since_id={}", *next->since_id);
     x.res.set_header("Link", link + ">; rel=\"next\"");
   } else {

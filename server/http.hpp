@@ -62,6 +62,10 @@ struct FieldError {};
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name);
 std::optional<Id> id_field(const nlohmann::json& body, const char* name);
 
+/// TEXT percent-encoded for a URL (RFC 3986 unreserved characters kept, and `/` too
+/// when KEEP_SLASHES: a path).
+std::string percent_encoded(std::string_view text, bool keep_slashes = false);
+
 /// limit / max_id / since_id from the query string; nullopt after sending 400.
 std::optional<PageRequest> page_request(Exchange& x);
 /// Sends {"data": DATA_JSON, "next_cursor": ...}; DATA_JSON is an already serialized

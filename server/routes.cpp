@@ -102,6 +102,7 @@ void register_routes(httplib::Server& server, ServerState& state) {
   register_user_routes(server, state);
   register_tweet_routes(server, state);
   register_ops_routes(server, state);
+  register_discovery_routes(server, state);
 }
 
 }  // namespace chirp::server

@@ -7,12 +7,6 @@ namespace chirp::server {
 
 namespace {
 
-std::string json_list(const std::vector<User>& users) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& user : users) out.push_back(to_json(user));
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 using UserList = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
 
 void send_user_list(Exchange& x, UserList list) {
@@ -22,7 +16,7 @@ void send_user_list(Exchange& x, UserList list) {
   if (!user) return;
   auto users = (x.core.graph().*list)(user->id, *page);
   if (!users) return send_error(x.res, users.error());
-  send_page(x, json_list(users->items), users->next);
+  send_page(x, json_users_array(users->items), users->next);
 }
 
 }  // namespace
@@ -33,7 +27,7 @@ void register_user_routes(httplib::Server& server, ServerState& state) {
     if (!page) return;
     auto users = x.core.users().list(*page);
     if (!users) return send_error(x.res, users.error());
-    send_page(x, json_list(users->items), users->next);
+    send_page(x, json_users_array(users->items), users->next);
   });
 
   add_route(server, state, {"GET", R"(/users/([^/]+))", "/users/{id}"}, [](Exchange& x) {

@@ -33,7 +33,8 @@ using nlohmann::json;
 inline const std::regex k_rfc3339(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))");
 inline const std::regex k_id_line(R"(\d+\n)");
 inline const std::string k_tweet_header =
-    "id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count\n";
+    "id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count,"
+    "mentions,hashtags\n";
 inline const std::string k_user_header =
     "id,handle,name,created_at,followers_count,following_count,tweets_count\n";
 

@@ -441,7 +441,7 @@ CHIRP_CLI_TEST_CASE("cli: output formats of tweets") {
     auto csv = box.ok({"tweets", "alice", "--format", "csv"});
     CHECK(csv.starts_with(k_tweet_header));
     CHECK(csv.find(id + ",") != std::string::npos);
-    CHECK(csv.find(",alice,\"comma, \"\"quote\"\"\nnew line\tand tab \\ backslash\",,,0,0,0\n") !=
+    CHECK(csv.find(",alice,\"comma, \"\"quote\"\"\nnew line\tand tab \\ backslash\",,,0,0,0,,\n") !=
           std::string::npos);
   }
 
@@ -450,7 +450,7 @@ CHIRP_CLI_TEST_CASE("cli: output formats of tweets") {
     REQUIRE(tsv.size() == 2);
     CHECK(tsv[0] ==
           "id\tcreated_at\tauthor\ttext\treply_to\tretweet_of\tlike_count\tretweet_count\t"
-          "reply_count");
+          "reply_count\tmentions\thashtags");
     CHECK(tsv[1].starts_with(id + "\t"));
     CHECK(tsv[1].find("\talice\tcomma, \"quote\"\\nnew line\\tand tab \\\\ backslash\t\t\t0\t0\t0") !=
           std::string::npos);

@@ -1,5 +1,6 @@
 // Opening the database and wiring the services over its connection.
 #include "accounts/secret.hpp"
+#include "entities/store.hpp"
 #include "feed/feed_cache.hpp"
 #include "session.hpp"
 #include "storage/migrations.hpp"
@@ -30,6 +31,8 @@ struct Core::Services {
   Bulk bulk{session};
   std::optional<Maintenance> maintenance;  // copies the token secret into backups
   Archive archive{session};
+  Discovery discovery{session};
+  Search search{session};
 };
 
 Core::Core(std::unique_ptr<Services> services) : m_services(std::move(services)) {}
@@ -46,7 +49,10 @@ Core Core::open(Options options) {
   }
   auto services = std::make_unique<Services>(options);
   // Migrated (or refused as too new) before anything is written beside the database.
-  detail::migrate(services->session.db);
+  detail::migrate(services->session.db, [&](int version) {
+    // 006 added the entity tables: the tweets already there get their rows.
+    if (version == 6) detail::index_existing_tweets(services->session.db);
+  });
   std::string secret;
   if (options.secret_path) {
     secret = detail::load_or_create_secret(*options.secret_path);
@@ -75,5 +81,7 @@ Settings& Core::settings() { return m_services->settings; }
 Bulk& Core::bulk() { return m_services->bulk; }
 Maintenance& Core::maintenance() { return *m_services->maintenance; }
 Archive& Core::archive() { return m_services->archive; }
+Discovery& Core::discovery() { return m_services->discovery; }
+Search& Core::search() { return m_services->search; }
 
 }  // namespace chirp

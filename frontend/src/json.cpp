@@ -82,7 +82,12 @@ void append_json(std::string& out, const Tweet& tweet) {
   append_json_string(out, tweet.author.name);
   out += "},\"created_at\":\"";
   out += format_rfc3339(tweet.created_at_ms);
-  out += "\",\"id\":";
+  out += "\",\"hashtags\":[";
+  for (std::size_t i = 0; i < tweet.hashtags.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, tweet.hashtags[i]);
+  }
+  out += "],\"id\":";
   append_id(out, tweet.id);
   out += ",\"like_count\":";
   append_int(out, tweet.like_count);
@@ -91,6 +96,15 @@ void append_json(std::string& out, const Tweet& tweet) {
   for (std::size_t i = 0; i < tweet.media_urls.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, tweet.media_urls[i]);
+  }
+  out += "],\"mentions\":[";
+  for (std::size_t i = 0; i < tweet.mentions.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"handle\":";
+    append_json_string(out, tweet.mentions[i].handle);
+    out += ",\"id\":";
+    append_id(out, tweet.mentions[i].id);
+    out += '}';
   }
   out += "],\"reply_count\":";
   append_int(out, tweet.reply_count);
@@ -124,6 +138,12 @@ std::string json_array_of(const std::vector<Tweet>& tweets) {
   }
   out += ']';
   return out;
+}
+
+std::string json_users_array(const std::vector<User>& users) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& user : users) out.push_back(to_json(user));
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json to_json(const Tweet& tweet) {

@@ -11,10 +11,12 @@
 #include <chirp/auth.hpp>
 #include <chirp/bulk.hpp>
 #include <chirp/clock.hpp>
+#include <chirp/discovery.hpp>
 #include <chirp/error.hpp>
 #include <chirp/fanout.hpp>
 #include <chirp/graph.hpp>
 #include <chirp/maintenance.hpp>
+#include <chirp/search.hpp>
 #include <chirp/settings.hpp>
 #include <chirp/timelines.hpp>
 #include <chirp/tweets.hpp>
@@ -64,6 +66,8 @@ public:
   Bulk& bulk();
   Maintenance& maintenance();
   Archive& archive();
+  Discovery& discovery();
+  Search& search();
 
 private:
   struct Services;

@@ -31,6 +31,13 @@ struct AuthorRef {
   std::string name;
 };
 
+/// A user a tweet mentions: their id and current handle.
+struct Mention {
+  Id id = 0;
+  std::string handle;
+  bool operator==(const Mention&) const = default;
+};
+
 struct Tweet {
   Id id = 0;
   AuthorRef author;
@@ -39,6 +46,10 @@ struct Tweet {
   std::optional<Id> reply_to;
   std::optional<Id> retweet_of;
   std::vector<std::string> media_urls;
+  /// The users it mentions and its hashtags (each tag's first spelling), in the order
+  /// of the text, as stored when it was written; a retweet carries its original's.
+  std::vector<Mention> mentions;
+  std::vector<std::string> hashtags;
   std::int64_t like_count = 0;
   std::int64_t retweet_count = 0;
   std::int64_t reply_count = 0;

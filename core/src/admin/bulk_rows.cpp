@@ -1,5 +1,7 @@
 #include "admin/bulk_rows.hpp"
 
+#include "entities/store.hpp"
+
 #include <SQLiteCpp/Exception.h>
 #include <fmt/core.h>
 #include <sqlite3.h>
@@ -59,8 +61,10 @@ Result<bool> BulkRows::add_tweet(const TweetRecord& tweet, std::optional<std::in
     }
     throw;
   }
-  // The transactional outbox, as for a post: fan-out pushes it to the followers.
+  // Its entity rows and the transactional outbox, as for a post: fan-out pushes it to
+  // the followers.
   if (!tweet.deleted_at_ms) {
+    if (!tweet.retweet_of) index_tweet(m_db, tweet.id, tweet.created_at_ms, tweet.text);
     m_db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
         .bind(tweet.id, tweet.author, queued_at_ms.value_or(m_now_ms))
         .exec();

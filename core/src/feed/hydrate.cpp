@@ -3,6 +3,7 @@
 // query for all of them; the viewer's liked/retweeted flags from one query each.
 #include "feed/hydrate.hpp"
 
+#include "entities/store.hpp"
 #include "feed/feed_cache.hpp"
 #include "session.hpp"
 #include "storage/rows.hpp"
@@ -18,9 +19,21 @@ namespace {
 using SharedTweet = std::shared_ptr<const Tweet>;
 using Found = std::unordered_map<Id, SharedTweet>;
 
-/// Adds the live tweets among IDS to FOUND (and to CACHE when there is one).
+/// Adds the live tweets among IDS, with their entities, to FOUND (and to CACHE when
+/// there is one).
 void load_tweets(Db& db, const std::vector<Id>& ids, Found& found, ReadCache* cache) {
-  for (auto& tweet : load_live_tweets(db, ids)) {
+  auto tweets = load_live_tweets(db, ids);
+  std::vector<Id> loaded;
+  loaded.reserve(tweets.size());
+  for (const auto& tweet : tweets) {
+    if (!tweet->retweet_of) loaded.push_back(tweet->id);
+  }
+  auto entities = load_entities(db, loaded);
+  for (auto& tweet : tweets) {
+    if (auto it = entities.find(tweet->id); it != entities.end()) {
+      tweet->mentions = std::move(it->second.mentions);
+      tweet->hashtags = std::move(it->second.hashtags);
+    }
     if (cache) cache->insert_tweet(tweet);
     Id id = tweet->id;
     found.emplace(id, std::move(tweet));
@@ -126,6 +139,8 @@ std::vector<Tweet> hydrate(Session& session, const std::vector<Id>& ids, Id view
         auto original = found.find(*t.retweet_of);
         if (original == found.end()) continue;  // the original was deleted
         t.original = std::make_shared<const Tweet>(for_viewer(*original->second));
+        t.mentions = t.original->mentions;  // a retweet carries its original's
+        t.hashtags = t.original->hashtags;
       }
       out.push_back(std::move(t));
     }

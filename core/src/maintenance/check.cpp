@@ -108,6 +108,7 @@ CheckReport Maintenance::check() {
     }
     find_dangling_references(db, problems);
     find_counter_problems(db, problems);
+    find_trend_count_problems(db, problems);
     find_inbox_problems(m_session, problems);
     return report;
   });

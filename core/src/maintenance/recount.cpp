@@ -91,6 +91,39 @@ void find_counter_problems(Db& db, ProblemList& problems) {
   }
 }
 
+// Trends (entities/store.cpp): each tag's hourly uses add up to its live tweets.
+void find_trend_count_problems(Db& db, ProblemList& problems) {
+  auto q = db.statement(
+      "WITH used AS (SELECT hashtag, sum(uses) AS n FROM hashtag_hours GROUP BY hashtag),"
+      " tagged AS (SELECT hashtag, count(*) AS n FROM tweet_hashtags GROUP BY hashtag) "
+      "SELECT h.id, h.display, coalesce(u.n, 0), coalesce(t.n, 0) FROM hashtags h"
+      " LEFT JOIN used u ON u.hashtag = h.id LEFT JOIN tagged t ON t.hashtag = h.id"
+      " WHERE coalesce(u.n, 0) <> coalesce(t.n, 0) ORDER BY h.id");
+  while (q.step()) {
+    Cursor c(*q);
+    Problem p;
+    p.kind = ProblemKind::counter;
+    p.table = "hashtags";
+    p.column = "uses";
+    p.id = c.integer();
+    std::string tag = c.text();
+    p.found = c.integer();
+    p.expected = c.integer();
+    p.message = fmt::format("hashtag #{}: its hourly trend counts add up to {}, {} tweets use it",
+                            tag, p.found, p.expected);
+    problems.add(std::move(p));
+  }
+}
+
+std::int64_t set_trend_counts_to_recounts(Db& db) {
+  db.exec("DELETE FROM hashtag_hours");
+  return db.statement(
+               "INSERT INTO hashtag_hours(hour, hashtag, uses) "
+               "SELECT t.created_at / 3600000, th.hashtag, count(*) FROM tweet_hashtags th "
+               "JOIN tweets t ON t.id = th.tweet GROUP BY 1, 2")
+      .exec();
+}
+
 Recounted set_counters_to_recounts(Db& db) {
   Recounted done;
   for (const auto& sql : counter_sql()) {

@@ -13,6 +13,12 @@ namespace chirp::detail {
 /// Adds a counter problem for every stored counter that differs from its recount.
 void find_counter_problems(Db& db, ProblemList& problems);
 
+/// Adds a counter problem for every hashtag whose hourly trend counts do not add up
+/// to the tweets that use it.
+void find_trend_count_problems(Db& db, ProblemList& problems);
+/// Rebuilds the hourly trend counts from the tweets' hashtags; the buckets written.
+std::int64_t set_trend_counts_to_recounts(Db& db);
+
 /// What set_counters_to_recounts changed.
 struct Recounted {
   std::int64_t values = 0;     ///< counter values changed, all counters together

@@ -36,6 +36,9 @@ Result<RepairReport> Maintenance::repair() {
     if (done.followers) bump_celebrity_epoch(db);
     return done.values;
   });
+  if (report.before.kind_counts[static_cast<std::size_t>(ProblemKind::counter)] > 0) {
+    db.write([&] { return set_trend_counts_to_recounts(db); });
+  }
   report.inbox_rows_deleted = db.write([&] { return delete_stale_inbox_rows(db); });
   // Found after the deletions and recounts, which change what an inbox must hold.
   auto gaps = db.read([&] { return find_inbox_gaps(m_session); });

@@ -1,4 +1,5 @@
 // Tweets: posting, replies, retweets, likes, deletion and reading one tweet or thread.
+#include "entities/store.hpp"
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
 #include "session.hpp"
@@ -28,6 +29,7 @@ Id insert_tweet(Session& session, Id author, const std::string& text, std::optio
   std::optional<std::string> media_json;
   if (!media.empty()) media_json = nlohmann::json(media).dump();
   insert_tweet_row(db, {id, author, text, reply_to, retweet_of, media_json, now});
+  if (!retweet_of) index_tweet(db, id, now, text);
   db.statement("UPDATE users SET tweets_count = tweets_count + 1 WHERE id = ?").bind(author).exec();
   return id;
 }
@@ -43,9 +45,11 @@ constexpr const char* k_tweet_likes = "UPDATE tweets SET like_count = like_count
 constexpr const char* k_user_tweets = "UPDATE users SET tweets_count = tweets_count + ? WHERE id = ?";
 constexpr const char* k_user_likes = "UPDATE users SET likes_count = likes_count + ? WHERE id = ?";
 
-/// Soft-deletes one tweet row: counters, and its entries in followers' inboxes.
+/// Soft-deletes one tweet row: counters, its entity rows, and its entries in
+/// followers' inboxes.
 void remove_tweet(Session& session, const TweetHead& head) {
   auto& db = session.db;
+  unindex_tweet(db, head.id);
   db.statement("UPDATE tweets SET deleted_at = ? WHERE id = ?").bind(session.now_ms(), head.id).exec();
   add_to_counter(db, k_user_tweets, head.author, -1);
   if (head.reply_to) add_to_counter(db, k_tweet_replies, *head.reply_to, -1);

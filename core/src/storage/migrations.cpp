@@ -14,7 +14,7 @@ std::int64_t user_version(Db& db) { return db.statement("PRAGMA user_version").s
 
 }  // namespace
 
-void migrate(Db& db) {
+void migrate(Db& db, const std::function<void(int version)>& after_sql) {
   int latest = k_migrations.empty() ? 0 : k_migrations.back().version;
   std::int64_t current = user_version(db);
   if (current > latest) {
@@ -29,6 +29,7 @@ void migrate(Db& db) {
       // Another process may have migrated while we waited for the write lock.
       if (user_version(db) >= migration.version) return;
       db.exec(migration.sql);
+      if (after_sql) after_sql(migration.version);
       db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
     });
   }

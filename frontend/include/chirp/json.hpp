@@ -20,6 +20,8 @@ namespace chirp {
 void append_json(std::string& out, const Tweet& tweet);
 /// TWEETS as a compact JSON array.
 std::string json_array_of(const std::vector<Tweet>& tweets);
+/// USERS as a compact JSON array (invalid UTF-8 written as U+FFFD).
+std::string json_users_array(const std::vector<User>& users);
 /// S as a JSON string literal, quotes included, appended to OUT.
 void append_json_string(std::string& out, std::string_view s);
 

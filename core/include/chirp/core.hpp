@@ -9,12 +9,14 @@
 
 #include <chirp/archive.hpp>
 #include <chirp/auth.hpp>
+#include <chirp/blocks.hpp>
 #include <chirp/bulk.hpp>
 #include <chirp/clock.hpp>
 #include <chirp/error.hpp>
 #include <chirp/fanout.hpp>
 #include <chirp/graph.hpp>
 #include <chirp/maintenance.hpp>
+#include <chirp/notifications.hpp>
 #include <chirp/settings.hpp>
 #include <chirp/timelines.hpp>
 #include <chirp/tweets.hpp>
@@ -25,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace chirp {
 
@@ -40,6 +43,11 @@ public:
     /// Called after a write that queued fan-out work committed (a post, a reply, a
     /// retweet, a bulk import), so the front end can run or wake the fan-out worker.
     std::function<void()> work_queued;
+    /// Called by the queue worker (Fanout::drain) after a batch that created
+    /// notifications committed, with each one's recipient and id, so the front end can
+    /// wake whoever waits for them (a notification stream resuming after the last id it
+    /// sent: Notifications::after).
+    std::function<void(const std::vector<CreatedNotification>&)> notified;
   };
 
   /// Opens (creating file and parent folders when missing) and migrates the database.
@@ -58,6 +66,8 @@ public:
   Auth& auth();
   Tweets& tweets();
   Graph& graph();
+  Blocks& blocks();
+  Notifications& notifications();
   Timelines& timelines();
   Fanout& fanout();
   Settings& settings();

@@ -109,5 +109,7 @@ void add_admin_commands(CLI::App& app, Context& context);
 void add_completion_commands(CLI::App& app, Context& context);
 void add_serve_commands(CLI::App& app, Context& context);
 void add_archive_commands(CLI::App& app, Context& context);
+void add_block_commands(CLI::App& app, Context& context);
+void add_notification_commands(CLI::App& app, Context& context);
 
 }  // namespace chirp::cli

@@ -7,12 +7,6 @@ namespace chirp::server {
 
 namespace {
 
-std::string json_list(const std::vector<User>& users) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& user : users) out.push_back(to_json(user));
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 using UserList = Result<Page<User>> (Graph::*)(Id, const PageRequest&);
 
 void send_user_list(Exchange& x, UserList list) {
@@ -29,7 +23,10 @@ void send_user_list(Exchange& x, UserList list) {
 
 void register_user_routes(httplib::Server& server, ServerState& state) {
   add_route(server, state, {"GET", R"(/users/([^/]+))", "/users/{id}"}, [](Exchange& x) {
-    if (auto user = path_user(x)) send_json(x.res, 200, to_json(*user));
+    auto user = path_user(x);
+    if (!user) return;
+    x.core.notifications().add_unread_count(*user, x.viewer());  // one's own profile only
+    send_json(x.res, 200, to_json(*user));
   });
 
   add_route(server, state,

@@ -87,6 +87,30 @@ TEST_CASE("chirp::Notifications created by the queue worker") {
           std::vector<std::string>{"follow @bob", "like @bob " + b});
   }
 
+  SUBCASE("mentions: each user mentioned, once a tweet, never the author") {
+    Id dave = db.user("dave");
+    Id hi = db.post(bob, "hi @alice and @carol, @alice again, and @bob and @nobody");
+    Id reply = must(db.core.tweets().post(carol, {.text = "@alice @dave", .reply_to = tweet})).id;
+    db.core.fanout().drain();
+    auto h = std::to_string(hi);
+    CHECK(described(all_of(db, alice)) ==
+          std::vector<std::string>{"reply @carol " + std::to_string(reply), "mention @bob " + h});
+    CHECK(described(all_of(db, carol)) == std::vector<std::string>{"mention @bob " + h});
+    CHECK(described(all_of(db, dave)) ==
+          std::vector<std::string>{"mention @carol " + std::to_string(reply)});
+    CHECK(all_of(db, bob).empty());
+  }
+
+  SUBCASE("a mention of a blocker, or by someone muted, notifies nothing") {
+    must_ok(db.core.blocks().block(alice, bob));
+    must_ok(db.core.blocks().mute(carol, bob));
+    db.post(bob, "hey @alice and @carol");  // posting a mention is not refused
+    db.core.fanout().drain();
+    CHECK(all_of(db, alice).empty());
+    CHECK(all_of(db, carol).empty());
+    CHECK(count_rows(db, "1") == "0");
+  }
+
   SUBCASE("never for one's own actions") {
     must(db.core.tweets().like(alice, tweet));
     must(db.core.tweets().retweet(alice, tweet));

@@ -1,5 +1,6 @@
 #include "feed/notify.hpp"
 
+#include "entities/store.hpp"
 #include "feed/visibility.hpp"
 #include "storage/rows.hpp"
 
@@ -25,6 +26,10 @@ void notify_posted(Db& db, const TweetHead& tweet, std::int64_t at_ms,
       replied = parent->author;
       notify(db, "reply", parent->author, tweet.author, tweet.id, at_ms, created);
     }
+  }
+  for (const auto& mention : load_mentions(db, tweet.id)) {
+    if (replied && mention.id == *replied) continue;  // one notification of one tweet
+    notify(db, "mention", mention.id, tweet.author, tweet.id, at_ms, created);
   }
   if (tweet.retweet_of) {
     // The notification points at what was retweeted, like a like's.

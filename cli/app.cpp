@@ -249,6 +249,8 @@ std::unique_ptr<CLI::App> make_app(Context& context) {
   add_user_commands(*app, context);
   add_post_commands(*app, context);
   add_graph_commands(*app, context);
+  add_block_commands(*app, context);
+  add_notification_commands(*app, context);
   add_timeline_commands(*app, context);
   add_worker_commands(*app, context);
   add_serve_commands(*app, context);

@@ -137,5 +137,7 @@ void add_serve_commands(CLI::App& app, Context& context);
 void add_archive_commands(CLI::App& app, Context& context);
 void add_login_commands(CLI::App& app, Context& context);
 void add_discovery_commands(CLI::App& app, Context& context);
+void add_block_commands(CLI::App& app, Context& context);
+void add_notification_commands(CLI::App& app, Context& context);
 
 }  // namespace chirp::cli

@@ -46,6 +46,8 @@ public:
   // Users
   virtual Result<User> create_user(const NewUser& user) = 0;
   virtual Result<User> find_user(std::string_view ref) = 0;
+  /// REF's profile as VIEWER sees it (0: anyone): their own has unread_notifications.
+  virtual Result<User> profile(std::string_view ref, Id viewer) = 0;
   virtual Result<Page<User>> list_users(const PageRequest& page) = 0;
 
   // Tweets (USER and VIEWER are acting users' ids; a VIEWER of 0 is nobody)

@@ -74,6 +74,13 @@ void add_user_commands(CLI::App& app, Context& context) {
   show->callback([&context, show_options] {
     auto refs = refs_with_stdin(show_options->handles);
     std::vector<User> found;
+    // One's own profile carries the unread notifications count; an acting user who
+    // does not exist only means there is no own profile among these.
+    Id me = 0;
+    try {
+      if (auto acting = context.optional_acting_user()) me = acting->id;
+    } catch (const Failure&) {
+    }
     auto print = [&] {
       if (refs.size() == 1 && show_options->handles.front() != "-") {
         for (const auto& user : found) context.printer().user(user);
@@ -83,7 +90,7 @@ void add_user_commands(CLI::App& app, Context& context) {
     };
     try {
       for_each_ref(refs, [&](const std::string& ref) {
-        found.push_back(expect(context.backend().find_user(ref)));
+        found.push_back(expect(context.backend().profile(ref, me)));
       });
     } catch (const Reported&) {
       print();

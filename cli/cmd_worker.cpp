@@ -33,6 +33,10 @@ void install_stop_handlers() {
 
 void report(const FanoutStats& stats) {
   std::string line = fmt::format("fanned out {} items, {} rows", stats.items, stats.rows);
+  if (stats.notifications > 0) {
+    line += fmt::format(", {} notification{}", stats.notifications,
+                        stats.notifications == 1 ? "" : "s");
+  }
   if (stats.skipped_celebrity > 0) {
     line += fmt::format(" ({} by celebrities left to pull)", stats.skipped_celebrity);
   }

@@ -222,6 +222,31 @@ void Printer::human_user(const User& u) {
                            u.following_count, u.followers_count, u.tweets_count,
                            format_rfc3339(u.created_at_ms).substr(0, 10)))
         << '\n';
+  if (u.unread_notifications) {
+    m_out << dim(fmt::format("{} unread notifications", *u.unread_notifications)) << '\n';
+  }
+}
+
+void Printer::human_notification(const Notification& n) {
+  std::string what;
+  switch (n.kind) {
+    case NotificationKind::mention: what = "mentioned you"; break;
+    case NotificationKind::reply: what = "replied to you"; break;
+    case NotificationKind::like: what = "liked your tweet"; break;
+    case NotificationKind::retweet: what = "retweeted your tweet"; break;
+    case NotificationKind::follow: what = "followed you"; break;
+  }
+  std::string about;
+  if (n.tweet) {
+    const Tweet& shown = n.tweet->original ? *n.tweet->original : *n.tweet;
+    std::string text = shown.text;
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    about = fmt::format(": {}", text);
+  }
+  m_out << (n.read ? " " : bold("•")) << ' ' << bold("@" + n.actor.handle) << ' ' << what << about
+        << ' '
+        << dim(fmt::format("· {} · {}", format_relative(n.created_at_ms, m_now_ms), n.id))
+        << '\n';
 }
 
 void Printer::human_settings(std::span<const Setting> settings) {
@@ -370,6 +395,35 @@ void Printer::users(std::span<const User> users) {
     case Format::tsv:
       table_header(k_user_columns);
       for (const auto& u : users) user_row(u);
+      break;
+  }
+}
+
+void Printer::notifications(std::span<const Notification> notifications) {
+  static constexpr std::array<std::string_view, 6> k_notification_columns = {
+      "id", "created_at", "kind", "actor", "tweet", "read"};
+  switch (m_format) {
+    case Format::human:
+      for (const auto& n : notifications) human_notification(n);
+      break;
+    case Format::json: {
+      auto array = nlohmann::json::array();
+      for (const auto& n : notifications) array.push_back(to_json(n));
+      m_out << array.dump(2) << '\n';
+      break;
+    }
+    case Format::jsonl:
+      for (const auto& n : notifications) m_out << to_json(n).dump() << '\n';
+      break;
+    case Format::csv:
+    case Format::tsv:
+      table_header(k_notification_columns);
+      for (const auto& n : notifications) {
+        table_row({std::to_string(n.id), format_rfc3339(n.created_at_ms),
+                   std::string(kind_name(n.kind)), n.actor.handle,
+                   n.tweet ? std::to_string(n.tweet->id) : std::string(),
+                   n.read ? "true" : "false"});
+      }
       break;
   }
 }

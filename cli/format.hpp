@@ -13,12 +13,14 @@
 //   tweets:   id,created_at,author,text,reply_to,retweet_of,like_count,retweet_count,reply_count,
 //             mentions,hashtags (handles and tags, without @ and #, separated by spaces)
 //   users:    id,handle,name,created_at,followers_count,following_count,tweets_count
+//   notifications: id,created_at,kind,actor,tweet,read
 //   settings: key,value,default,min,max,description
 //   problems (chirp check): kind,table,column,id,ref,expected,found,message[,status]
 // A retweet's text is its original's (as in JSON), so every row reads as a sentence;
 // its author is the retweeter and retweet_of says whose tweet it passes on.
 // Ids are plain numbers in human/csv/tsv and strings in JSON; times are RFC 3339 UTC.
 
+#include <chirp/notifications.hpp>
 #include <chirp/settings.hpp>
 #include <chirp/types.hpp>
 
@@ -59,6 +61,8 @@ public:
   void thread(const Thread& thread);
   void user(const User& user);
   void users(std::span<const User> users);
+  /// Notifications, one readable line each in the human format.
+  void notifications(std::span<const Notification> notifications);
   void setting(const Setting& setting);
   void settings(std::span<const Setting> settings);
   /// Threads, one after another (a JSON array in the json format).
@@ -77,6 +81,7 @@ public:
 private:
   void human_tweet(const Tweet& tweet, int depth);
   void human_user(const User& user);
+  void human_notification(const Notification& notification);
   void human_settings(std::span<const Setting> settings);
   void table_header(std::span<const std::string_view> columns);
   void table_row(const std::vector<std::string>& fields);

@@ -23,6 +23,11 @@ public:
 
   Result<User> create_user(const NewUser& user) override { return m_core.users().create(user); }
   Result<User> find_user(std::string_view ref) override { return m_core.users().find(ref); }
+  Result<User> profile(std::string_view ref, Id viewer) override {
+    auto user = m_core.users().find(ref);
+    if (user) m_core.notifications().add_unread_count(*user, viewer);
+    return user;
+  }
   Result<Page<User>> list_users(const PageRequest& page) override {
     return m_core.users().list(page);
   }

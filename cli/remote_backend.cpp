@@ -56,7 +56,10 @@ User user_of(const json& j) {
               .followers_count = j.at("followers_count").get<std::int64_t>(),
               .following_count = j.at("following_count").get<std::int64_t>(),
               .tweets_count = j.at("tweets_count").get<std::int64_t>(),
-              .likes_count = j.at("likes_count").get<std::int64_t>()};
+              .likes_count = j.at("likes_count").get<std::int64_t>(),
+              .unread_notifications = j.contains("unread_notifications")
+                                          ? std::optional(j["unread_notifications"].get<std::int64_t>())
+                                          : std::nullopt};
 }
 
 Tweet tweet_of(const json& j) {
@@ -283,6 +286,9 @@ public:
   }
   Result<User> find_user(std::string_view ref) override {
     return read_answer(m_http.call("GET", "/users/" + segment(ref)), where(), user_of);
+  }
+  Result<User> profile(std::string_view ref, Id viewer) override {
+    return as(viewer, "GET", "/users/" + segment(ref), std::nullopt, user_of);
   }
   Result<Page<User>> list_users(const PageRequest& page) override {
     return users_page("/users" + page_query(page), page);

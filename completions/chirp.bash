@@ -4,7 +4,7 @@
 
 _chirp_subcommands() {
     case "$1" in
-    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout tag trends search completion' ;;
+    '') echo 'init use user post reply retweet unretweet like unlike delete show follow unfollow followers following block unblock mute unmute blocks mutes notifications timeline tweets worker serve config backup check export import login logout tag trends search completion' ;;
     'user') echo 'add show list passwd token' ;;
     'config') echo 'list get set' ;;
     esac
@@ -33,6 +33,13 @@ _chirp_options() {
     'unfollow') echo '-h --help --version --db --server --as --format' ;;
     'followers') echo '-h --help --limit --max-id --version --db --server --as --format' ;;
     'following') echo '-h --help --limit --max-id --version --db --server --as --format' ;;
+    'block') echo '-h --help --version --db --server --as --format' ;;
+    'unblock') echo '-h --help --version --db --server --as --format' ;;
+    'mute') echo '-h --help --version --db --server --as --format' ;;
+    'unmute') echo '-h --help --version --db --server --as --format' ;;
+    'blocks') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'mutes') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'notifications') echo '-h --help --limit --max-id --since-id --unread --mark-read --version --db --server --as --format' ;;
     'timeline') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --version --db --server --as --format' ;;
@@ -64,6 +71,9 @@ _chirp_takes_value() {
     'reply|--media') return 0 ;;
     'followers|--limit' | 'followers|--max-id') return 0 ;;
     'following|--limit' | 'following|--max-id') return 0 ;;
+    'blocks|--limit' | 'blocks|--max-id' | 'blocks|--since-id') return 0 ;;
+    'mutes|--limit' | 'mutes|--max-id' | 'mutes|--since-id') return 0 ;;
+    'notifications|--limit' | 'notifications|--max-id' | 'notifications|--since-id') return 0 ;;
     'timeline|--limit' | 'timeline|--max-id' | 'timeline|--since-id') return 0 ;;
     'tweets|--limit' | 'tweets|--max-id' | 'tweets|--since-id') return 0 ;;
     'worker|--interval-ms') return 0 ;;
@@ -90,6 +100,10 @@ _chirp_value() {
     'unfollow|#'*) _chirp_handles "$3" ;;
     'followers|#0') _chirp_handles "$3" ;;
     'following|#0') _chirp_handles "$3" ;;
+    'block|#'*) _chirp_handles "$3" ;;
+    'unblock|#'*) _chirp_handles "$3" ;;
+    'mute|#'*) _chirp_handles "$3" ;;
+    'unmute|#'*) _chirp_handles "$3" ;;
     'tweets|#0') _chirp_handles "$3" ;;
     'serve|--log-level') _chirp_words "$3" 'trace debug info warn error off' ;;
     'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;

@@ -5,7 +5,7 @@
 function __chirp_subcommands --description 'Subcommands of command $argv[1]'
     switch $argv[1]
         case 'chirp'
-            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following timeline tweets worker serve config backup check export import login logout tag trends search completion
+            printf '%s\n' init use user post reply retweet unretweet like unlike delete show follow unfollow followers following block unblock mute unmute blocks mutes notifications timeline tweets worker serve config backup check export import login logout tag trends search completion
         case 'chirp user'
             printf '%s\n' add show list passwd token
         case 'chirp config'
@@ -28,6 +28,12 @@ function __chirp_takes_value --description 'Succeeds when option $argv[2] of com
         case 'chirp followers|--limit' 'chirp followers|--max-id'
             return 0
         case 'chirp following|--limit' 'chirp following|--max-id'
+            return 0
+        case 'chirp blocks|--limit' 'chirp blocks|--max-id' 'chirp blocks|--since-id'
+            return 0
+        case 'chirp mutes|--limit' 'chirp mutes|--max-id' 'chirp mutes|--since-id'
+            return 0
+        case 'chirp notifications|--limit' 'chirp notifications|--max-id' 'chirp notifications|--since-id'
             return 0
         case 'chirp timeline|--limit' 'chirp timeline|--max-id' 'chirp timeline|--since-id'
             return 0
@@ -122,6 +128,13 @@ complete -c chirp -n '__chirp_at chirp 0' -a follow -d 'Follow users'
 complete -c chirp -n '__chirp_at chirp 0' -a unfollow -d 'Stop following users'
 complete -c chirp -n '__chirp_at chirp 0' -a followers -d 'List a user\'s followers'
 complete -c chirp -n '__chirp_at chirp 0' -a following -d 'List the users a user follows'
+complete -c chirp -n '__chirp_at chirp 0' -a block -d 'Block users: ends the follows both ways; neither sees the other'
+complete -c chirp -n '__chirp_at chirp 0' -a unblock -d 'Stop blocking users'
+complete -c chirp -n '__chirp_at chirp 0' -a mute -d 'Mute users: hide their tweets and notifications from you'
+complete -c chirp -n '__chirp_at chirp 0' -a unmute -d 'Stop muting users'
+complete -c chirp -n '__chirp_at chirp 0' -a blocks -d 'List the users you block'
+complete -c chirp -n '__chirp_at chirp 0' -a mutes -d 'List the users you mute'
+complete -c chirp -n '__chirp_at chirp 0' -a notifications -d 'List your notifications (mentions, replies, likes, retweets, follows)'
 complete -c chirp -n '__chirp_at chirp 0' -a timeline -d 'Show the acting user\'s home timeline: their tweets and those they follow'
 complete -c chirp -n '__chirp_at chirp 0' -a tweets -d 'Show the tweets and retweets of a user'
 complete -c chirp -n '__chirp_at chirp 0' -a worker -d 'Run the timeline fan-out queue (once, or continuously with --follow)'
@@ -193,6 +206,35 @@ complete -c chirp -n '__chirp_at "chirp followers" 0' -a '(__chirp_handles)'
 complete -c chirp -n '__chirp_in "chirp following"' -l limit -x -d 'How many items to show'
 complete -c chirp -n '__chirp_in "chirp following"' -l max-id -x -d 'Only items older than this id'
 complete -c chirp -n '__chirp_at "chirp following" 0' -a '(__chirp_handles)'
+
+# chirp block
+complete -c chirp -n '__chirp_at "chirp block" 0+' -a '(__chirp_handles)'
+
+# chirp unblock
+complete -c chirp -n '__chirp_at "chirp unblock" 0+' -a '(__chirp_handles)'
+
+# chirp mute
+complete -c chirp -n '__chirp_at "chirp mute" 0+' -a '(__chirp_handles)'
+
+# chirp unmute
+complete -c chirp -n '__chirp_at "chirp unmute" 0+' -a '(__chirp_handles)'
+
+# chirp blocks
+complete -c chirp -n '__chirp_in "chirp blocks"' -l limit -x -d 'How many items to show'
+complete -c chirp -n '__chirp_in "chirp blocks"' -l max-id -x -d 'Only items older than this id'
+complete -c chirp -n '__chirp_in "chirp blocks"' -l since-id -x -d 'Only items newer than this id'
+
+# chirp mutes
+complete -c chirp -n '__chirp_in "chirp mutes"' -l limit -x -d 'How many items to show'
+complete -c chirp -n '__chirp_in "chirp mutes"' -l max-id -x -d 'Only items older than this id'
+complete -c chirp -n '__chirp_in "chirp mutes"' -l since-id -x -d 'Only items newer than this id'
+
+# chirp notifications
+complete -c chirp -n '__chirp_in "chirp notifications"' -l limit -x -d 'How many items to show'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l max-id -x -d 'Only items older than this id'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l since-id -x -d 'Only items newer than this id'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l unread -d 'Only the unread ones'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l mark-read -d 'Then mark read every notification up to the newest one listed'
 
 # chirp timeline
 complete -c chirp -n '__chirp_in "chirp timeline"' -l limit -x -d 'How many items to show'

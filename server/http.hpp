@@ -7,6 +7,7 @@
 
 #include <chirp/core.hpp>
 #include <chirp/error.hpp>
+#include <chirp/json.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chirp::server {
 
@@ -68,6 +70,15 @@ std::string percent_encoded(std::string_view text, bool keep_slashes = false);
 
 /// limit / max_id / since_id from the query string; nullopt after sending 400.
 std::optional<PageRequest> page_request(Exchange& x);
+/// ITEMS (users, notifications: whatever to_json takes) as a compact JSON array, for
+/// send_page; invalid UTF-8 is written as U+FFFD.
+template <class T>
+std::string json_list(const std::vector<T>& items) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& item : items) out.push_back(to_json(item));
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 /// Sends {"data": DATA_JSON, "next_cursor": ...}; DATA_JSON is an already serialized
 /// JSON array. A Link header points at the NEXT page, with every bound it keeps.
 void send_page(Exchange& x, std::string_view data_json, const std::optional<PageRequest>& next);

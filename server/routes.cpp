@@ -101,6 +101,8 @@ void register_routes(httplib::Server& server, ServerState& state) {
   register_auth_routes(server, state);
   register_user_routes(server, state);
   register_tweet_routes(server, state);
+  register_block_routes(server, state);
+  register_notification_routes(server, state);
   register_ops_routes(server, state);
   register_discovery_routes(server, state);
 }

@@ -37,5 +37,7 @@ void register_user_routes(httplib::Server& server, ServerState& state);
 void register_tweet_routes(httplib::Server& server, ServerState& state);
 void register_ops_routes(httplib::Server& server, ServerState& state);
 void register_discovery_routes(httplib::Server& server, ServerState& state);
+void register_block_routes(httplib::Server& server, ServerState& state);
+void register_notification_routes(httplib::Server& server, ServerState& state);
 
 }  // namespace chirp::server

@@ -31,7 +31,10 @@ void register_user_routes(httplib::Server& server, ServerState& state) {
   });
 
   add_route(server, state, {"GET", R"(/users/([^/]+))", "/users/{id}"}, [](Exchange& x) {
-    if (auto user = path_user(x)) send_json(x.res, 200, to_json(*user));
+    auto user = path_user(x);
+    if (!user) return;
+    x.core.notifications().add_unread_count(*user, x.viewer());  // one's own profile only
+    send_json(x.res, 200, to_json(*user));
   });
 
   add_route(server, state,

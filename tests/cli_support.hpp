@@ -114,6 +114,7 @@ struct Sandbox {
   void follow(const std::string& follower, const std::string& followee) const {
     auto core = open_core(db());
     REQUIRE(core.graph().follow(core.users().find(follower)->id, core.users().find(followee)->id).has_value());
+    core.fanout().drain();  // the follow's notification, as `chirp follow` drains it
   }
 
   /// Posts TEXT as AS and returns the new id (stdout holds it alone).

@@ -504,11 +504,13 @@ std::string database_state(const std::filesystem::path& db) {
   return sqlite3(db,
                  "SELECT id, handle, name, bio, password_hash, token_version, created_at, "
                  "inbox_floor, followers_count, following_count, tweets_count, likes_count, "
-                 "pulled, follows_version FROM users ORDER BY id;"
+                 "pulled, follows_version, hides_version FROM users ORDER BY id;"
                  "SELECT * FROM tweets ORDER BY id; SELECT * FROM follows ORDER BY 1, 2;"
                  "SELECT * FROM likes ORDER BY 1, 2; SELECT * FROM timeline ORDER BY 1, 2;"
                  "SELECT * FROM fanout_queue ORDER BY 1; SELECT * FROM settings ORDER BY 1;"
-                 "SELECT * FROM counters ORDER BY 1; SELECT count(*), max(seq) FROM cache_changes;");
+                 "SELECT * FROM counters ORDER BY 1; SELECT count(*), max(seq) FROM cache_changes;"
+                 "SELECT * FROM blocks ORDER BY 1, 2; SELECT * FROM mutes ORDER BY 1, 2;"
+                 "SELECT * FROM notifications ORDER BY 1;");
 }
 
 }  // namespace chirp::test

@@ -233,7 +233,7 @@ TEST_CASE("cli: completions in bash") {
   }
   HandlesDb handles;
   const std::string env = "CHIRP_DB=" + quote(handles.db);
-  CHECK(bash_complete({"chirp", "u"}) == Words{"unfollow", "unlike", "unretweet", "use", "user"});
+  CHECK(bash_complete({"chirp", "u"}) == Words{"unblock", "unfollow", "unlike", "unmute", "unretweet", "use", "user"});
   CHECK(bash_complete({"chirp", "user", ""}) == Words{"add", "list", "passwd", "show", "token"});
   CHECK(bash_complete({"chirp", "--format", "j"}) == Words{"json", "jsonl"});
   CHECK(bash_complete({"chirp", "timeline", "--s"}) == Words{"--server", "--since-id"});

@@ -49,6 +49,7 @@ TEST_CASE("chirp::drain_fanout") {
   Id f3 = db.user("f3");
   Id stranger = db.user("stranger");
   for (Id f : {f1, f2, f3}) must_ok(db.core.graph().follow(f, author));
+  db.core.fanout().drain();  // the follows' notifications: only tweets queued from here
 
   SUBCASE("a normal author's tweet is pushed to each follower exactly once") {
     CHECK(db.core.fanout().queue_status().depth == 0);
@@ -160,7 +161,8 @@ TEST_CASE("chirp::drain_fanout") {
     Id tweet = db.post(author, "before the follow");
     must_ok(db.core.graph().follow(stranger, author));  // back-fill brings it in already
     auto stats = db.core.fanout().drain();
-    CHECK(stats.items == 1);
+    CHECK(stats.items == 2);  // the tweet, and the follow's notification
+    CHECK(stats.notifications == 1);
     CHECK(stats.rows == 3);  // the back-filled inbox row is not written again
     CHECK(full_home(db, stranger) == std::vector<Id>{tweet});
     for (Id f : {f1, f2, f3}) CHECK(full_home(db, f) == std::vector<Id>{tweet});
@@ -188,6 +190,7 @@ TEST_CASE("chirp::drain_fanout celebrity") {
   }
   Id stranger = db.user("stranger");
   must_ok(db.core.graph().follow(fans[0], normal));
+  db.core.fanout().drain();  // the follows' notifications: only tweets queued from here
   db.set_setting(chirp::setting::celebrity_threshold, "2");  // celeb has 4 followers, normal 1
   REQUIRE(db.core.settings().value(chirp::setting::celebrity_threshold) == 2);
 
@@ -395,26 +398,36 @@ TEST_CASE("chirp::Core work_queued") {
   CHECK(must(core->tweets().retweet(bob, tweet)).id == retweet);
   CHECK(notified == 3);
 
-  // Writes that change inboxes in their own transaction queue nothing.
+  // A follow and a like queue their notification (their inbox changes are made in
+  // their own transaction); following or liking again queues nothing.
+  must_ok(core->graph().follow(bob, alice));
+  CHECK(notified == 4);
+  CHECK(depth_when_notified == 4);
   must_ok(core->graph().follow(bob, alice));
   must(core->tweets().like(bob, tweet));
+  CHECK(notified == 5);
+  must(core->tweets().like(bob, tweet));
+  CHECK(notified == 5);
+  // Undoing queues nothing.
+  must(core->tweets().unlike(bob, tweet));
+  must_ok(core->graph().unfollow(bob, alice));
   must_ok(core->tweets().unretweet(bob, tweet));
   must_ok(core->tweets().remove(alice, tweet));
-  CHECK(notified == 3);
+  CHECK(notified == 5);
   // Nor do refused writes.
   chirp::test::check_error(core->tweets().post(alice, {.text = std::string(300, 'x')}),
                            Code::invalid);
   chirp::test::check_error(core->tweets().post(alice, {.text = "to nothing", .reply_to = 12345}),
                            Code::not_found);
-  CHECK(notified == 3);
+  CHECK(notified == 5);
 
   chirp::BulkData data;
   data.users.push_back({.handle = "carol"});
   data.tweets.push_back({.author = 0, .text = "bulk", .created_at_ms = core->clock().now_ms()});
   must(core->bulk().import(data));
-  CHECK(notified == 4);
+  CHECK(notified == 6);
   data = {};
   data.users.push_back({.handle = "dave"});
   must(core->bulk().import(data));  // no tweets: nothing to fan out
-  CHECK(notified == 4);
+  CHECK(notified == 6);
 }

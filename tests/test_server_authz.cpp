@@ -51,6 +51,9 @@ TEST_CASE("server: authorization of every route that acts for a caller") {
   const std::string alice_retweet = retweet.json()["id"];
   REQUIRE(request(client, "POST", "/tweets/" + bob_tweet + "/like", "", alice.token).status == 200);
   REQUIRE(request(client, "POST", "/users/bob/follow", "", alice.token).status == 200);
+  REQUIRE(request(client, "POST", "/users/dave/block", "", alice.token).status == 200);
+  REQUIRE(request(client, "POST", "/users/dave/mute", "", bob.token).status == 200);
+  const std::string read_body = json{{"up_to", "1"}}.dump();
 
   auto settled_state = [&] {
     REQUIRE(eventually([&] { return get(client, "/healthz").json()["fanout_queue_depth"] == 0; }));
@@ -75,6 +78,14 @@ TEST_CASE("server: authorization of every route that acts for a caller") {
       {"POST", "/users/carol/follow", ""},
       {"GET", "/users/carol/follow", std::nullopt},
       {"DELETE", "/users/bob/follow", std::nullopt},
+      {"POST", "/users/carol/block", ""},
+      {"DELETE", "/users/dave/block", std::nullopt},
+      {"POST", "/users/carol/mute", ""},
+      {"DELETE", "/users/dave/mute", std::nullopt},
+      {"GET", "/blocks", std::nullopt},
+      {"GET", "/mutes", std::nullopt},
+      {"GET", "/notifications", std::nullopt},
+      {"POST", "/notifications/read", read_body},
       {"POST", "/logout", ""},
   };
   std::vector<Attempt> attempts;
@@ -124,6 +135,10 @@ TEST_CASE("server: authorization of every route that acts for a caller") {
                       "/tweets/" + alice_retweet + "/retweet", std::nullopt, carol.token, {404}});
   attempts.push_back({"carol unfollows bob, whom alice follows", "DELETE", "/users/bob/follow",
                       std::nullopt, carol.token, {200, 404}});
+  attempts.push_back({"carol unblocks dave, whom alice blocks", "DELETE", "/users/dave/block",
+                      std::nullopt, carol.token, {200}});
+  attempts.push_back({"carol unmutes dave, whom bob mutes", "DELETE", "/users/dave/mute",
+                      std::nullopt, carol.token, {200}});
   // Acting as someone else through the body.
   for (const char* field : {"author_id", "user_id", "user", "author"}) {
     attempts.push_back({std::string("posting as bob through \"") + field + "\"", "POST", "/tweets",
@@ -150,7 +165,7 @@ TEST_CASE("server: authorization of every route that acts for a caller") {
     CHECK(settled_state() == before);
   }
   INFO(attempts.size() << " refusals");
-  CHECK(attempts.size() == 45);  // the count docs/reliability.md gives
+  CHECK(attempts.size() == 63);  // the count docs/reliability.md gives
 
   // The rightful callers, after all that: every route works for them.
   CHECK(get(client, "/users/alice/timeline", alice.token).status == 200);
@@ -165,6 +180,18 @@ TEST_CASE("server: authorization of every route that acts for a caller") {
   CHECK(del(client, "/tweets/" + alice_retweet, alice.token).status == 204);
   CHECK(del(client, "/tweets/" + alice_tweet, alice.token).status == 204);
   CHECK(post_json(client, "/tweets", {{"text", "mine"}}, alice.token).status == 201);
+  CHECK(request(client, "POST", "/users/carol/block", "", alice.token).status == 200);
+  CHECK(request(client, "DELETE", "/users/dave/block", std::nullopt, alice.token).status == 200);
+  CHECK(request(client, "POST", "/users/carol/mute", "", bob.token).status == 200);
+  CHECK(request(client, "DELETE", "/users/dave/mute", std::nullopt, bob.token).status == 200);
+  CHECK(get(client, "/blocks", alice.token).json()["data"][0]["handle"] == "carol");
+  CHECK(get(client, "/mutes", bob.token).json()["data"][0]["handle"] == "carol");
+  auto mine = get(client, "/notifications", bob.token);
+  REQUIRE(mine.status == 200);
+  REQUIRE_FALSE(mine.json()["data"].empty());  // alice followed and liked bob
+  CHECK(post_json(client, "/notifications/read", {{"up_to", mine.json()["data"][0]["id"]}}, bob.token)
+            .status == 200);
+  CHECK(get(client, "/users/bob", bob.token).json()["unread_notifications"] == 0);
   CHECK(request(client, "POST", "/logout", "", alice.token).status == 204);
   CHECK(get(client, "/users/alice/timeline", alice.token).status == 401);
 }

@@ -17,7 +17,8 @@ namespace chirp {
 struct Core::Services {
   explicit Services(const Options& options)
       : session(options.path.string(), options.busy_timeout_ms,
-                options.clock ? options.clock : system_clock(), feed, options.work_queued) {}
+                options.clock ? options.clock : system_clock(), feed, options.work_queued,
+                options.notified) {}
 
   detail::FeedCache feed;
   detail::Session session;  // before the services: every one refers to it
@@ -25,6 +26,8 @@ struct Core::Services {
   std::optional<Auth> auth;  // once the token secret is read, after migrating
   Tweets tweets{session};
   Graph graph{session};
+  Blocks blocks{session};
+  Notifications notifications{session};
   Timelines timelines{session};
   Fanout fanout{session};
   Settings settings{session};
@@ -75,6 +78,8 @@ Users& Core::users() { return m_services->users; }
 Auth& Core::auth() { return *m_services->auth; }
 Tweets& Core::tweets() { return m_services->tweets; }
 Graph& Core::graph() { return m_services->graph; }
+Blocks& Core::blocks() { return m_services->blocks; }
+Notifications& Core::notifications() { return m_services->notifications; }
 Timelines& Core::timelines() { return m_services->timelines; }
 Fanout& Core::fanout() { return m_services->fanout; }
 Settings& Core::settings() { return m_services->settings; }

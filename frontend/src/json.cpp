@@ -10,7 +10,7 @@
 namespace chirp {
 
 nlohmann::json to_json(const User& user) {
-  return {
+  nlohmann::json out = {
       {"id", std::to_string(user.id)},
       {"handle", user.handle},
       {"name", user.name},
@@ -20,6 +20,19 @@ nlohmann::json to_json(const User& user) {
       {"following_count", user.following_count},
       {"tweets_count", user.tweets_count},
       {"likes_count", user.likes_count},
+  };
+  if (user.unread_notifications) out["unread_notifications"] = *user.unread_notifications;
+  return out;
+}
+
+nlohmann::json to_json(const Notification& notification) {
+  return {
+      {"id", std::to_string(notification.id)},
+      {"kind", std::string(kind_name(notification.kind))},
+      {"actor", to_json(notification.actor)},
+      {"tweet", notification.tweet ? to_json(*notification.tweet) : nlohmann::json(nullptr)},
+      {"created_at", format_rfc3339(notification.created_at_ms)},
+      {"read", notification.read},
   };
 }
 

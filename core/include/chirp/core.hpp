@@ -9,6 +9,7 @@
 
 #include <chirp/archive.hpp>
 #include <chirp/auth.hpp>
+#include <chirp/blocks.hpp>
 #include <chirp/bulk.hpp>
 #include <chirp/clock.hpp>
 #include <chirp/discovery.hpp>
@@ -17,6 +18,7 @@
 #include <chirp/graph.hpp>
 #include <chirp/maintenance.hpp>
 #include <chirp/search.hpp>
+#include <chirp/notifications.hpp>
 #include <chirp/settings.hpp>
 #include <chirp/timelines.hpp>
 #include <chirp/tweets.hpp>
@@ -27,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace chirp {
 
@@ -42,6 +45,11 @@ public:
     /// Called after a write that queued fan-out work committed (a post, a reply, a
     /// retweet, a bulk import), so the front end can run or wake the fan-out worker.
     std::function<void()> work_queued;
+    /// Called by the queue worker (Fanout::drain) after a batch that created
+    /// notifications committed, with each one's recipient and id, so the front end can
+    /// wake whoever waits for them (a notification stream resuming after the last id it
+    /// sent: Notifications::after).
+    std::function<void(const std::vector<CreatedNotification>&)> notified;
   };
 
   /// Opens (creating file and parent folders when missing) and migrates the database.
@@ -60,6 +68,8 @@ public:
   Auth& auth();
   Tweets& tweets();
   Graph& graph();
+  Blocks& blocks();
+  Notifications& notifications();
   Timelines& timelines();
   Fanout& fanout();
   Settings& settings();

@@ -22,6 +22,9 @@ struct User {
   std::int64_t following_count = 0;
   std::int64_t tweets_count = 0;
   std::int64_t likes_count = 0;
+  /// Only on the user's own profile (the viewer is the user): their unread
+  /// notifications (Notifications::add_unread_count).
+  std::optional<std::int64_t> unread_notifications;
 };
 
 /// The author fields carried inside every tweet.
@@ -102,8 +105,16 @@ struct Thread {
 
 struct FanoutStats {
   std::int64_t items = 0;        ///< queue items completed
+  std::int64_t notifications = 0;  ///< notifications created
   std::int64_t rows = 0;         ///< inbox rows written
   std::int64_t skipped_celebrity = 0;  ///< items not pushed because the author is a celebrity
+};
+
+/// A notification the queue worker created: told to the front end (Core::Options::
+/// notified) once the batch that created it committed.
+struct CreatedNotification {
+  Id recipient = 0;
+  Id id = 0;
 };
 
 struct QueueStatus {

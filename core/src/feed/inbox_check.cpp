@@ -62,7 +62,15 @@ std::vector<InboxGap> find_inbox_gaps(Session& session) {
       "JOIN tweets w ON w.author = f.followee AND w.deleted_at IS NULL "
       "LEFT JOIN timeline t ON t.reader = f.follower AND t.tweet = w.id "
       "WHERE a.followers_count <= ?1 AND a.pulled = 0 AND r.last_seen_at >= ?2 "
-      "AND w.id >= r.inbox_floor AND w.id NOT IN (SELECT tweet FROM fanout_queue) "
+      "AND w.id >= r.inbox_floor "
+      "AND w.id NOT IN (SELECT tweet FROM fanout_queue WHERE kind = 'tweet') "
+      // Fan-out pushes nothing to a follower who mutes the author, nor a retweet to one
+      // a block or mute keeps from the original's author: those rows are optional.
+      "AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter = f.follower AND m.muted = f.followee) "
+      "AND NOT EXISTS (SELECT 1 FROM tweets o WHERE o.id = w.retweet_of AND ("
+      "  EXISTS (SELECT 1 FROM mutes m WHERE m.muter = f.follower AND m.muted = o.author) "
+      "  OR EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = f.follower AND b.blocked = o.author) "
+      "  OR EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = o.author AND b.blocked = f.follower))) "
       "GROUP BY f.follower HAVING sum(t.tweet IS NULL) > 0 ORDER BY f.follower");
   q.bind(session.setting(setting::celebrity_threshold),
          pushed_readers_seen_since(session, session.now_ms()));

@@ -48,6 +48,17 @@ void ReadCache::insert_recent(Id author, Recent recent) {
   m_recent.insert_or_assign(author, std::move(recent));
 }
 
+const std::vector<Id>* ReadCache::find_hidden(Id reader, std::int64_t hides_version) const {
+  auto it = m_hidden.find(reader);
+  if (it == m_hidden.end() || it->second.hides_version != hides_version) return nullptr;
+  return &it->second.users;
+}
+
+void ReadCache::insert_hidden(Id reader, std::int64_t hides_version, std::vector<Id> users) {
+  if (m_hidden.size() >= m_capacity && !m_hidden.contains(reader)) m_hidden.clear();
+  m_hidden.insert_or_assign(reader, Hidden{hides_version, std::move(users)});
+}
+
 std::optional<std::int64_t> ReadCache::find_setting(std::string_view key) const {
   for (const auto& [name, value] : m_settings) {
     if (name == key) return value;
@@ -89,6 +100,7 @@ void ReadCache::reset(std::int64_t last_seq) {
   m_settings.clear();
   m_followed.clear();
   m_recent.clear();
+  m_hidden.clear();
   m_last_seq = last_seq;
 }
 

@@ -47,6 +47,11 @@ public:
   const Recent* find_recent(Id author) const;
   void insert_recent(Id author, Recent recent);
 
+  /// The users READER does not see (feed/visibility.hpp), sorted, good while the
+  /// reader's hides_version is HIDES_VERSION.
+  const std::vector<Id>* find_hidden(Id reader, std::int64_t hides_version) const;
+  void insert_hidden(Id reader, std::int64_t hides_version, std::vector<Id> users);
+
   std::optional<std::int64_t> find_setting(std::string_view key) const;
   void insert_setting(std::string_view key, std::int64_t value);
 
@@ -74,6 +79,11 @@ private:
   };
   std::unordered_map<Id, Followed> m_followed;
   std::unordered_map<Id, Recent> m_recent;
+  struct Hidden {
+    std::int64_t hides_version;
+    std::vector<Id> users;
+  };
+  std::unordered_map<Id, Hidden> m_hidden;
   std::int64_t m_last_seq = 0;
 };
 

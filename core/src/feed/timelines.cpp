@@ -4,6 +4,7 @@
 #include "feed/feed_cache.hpp"
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
+#include "feed/visibility.hpp"
 #include "session.hpp"
 #include "storage/rows.hpp"
 #include "util/merge.hpp"
@@ -85,12 +86,10 @@ std::vector<Id> inbox_ids(Db& db, const UserRow& reader, Id lo, Id hi, int n) {
   return ids;
 }
 
-Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest& page) {
+/// The newest N ids of READER's home timeline in (LO, HI), before blocks and mutes.
+std::vector<Id> home_ids(Session& session, const UserRow& reader, Id lo, Id hi, int n) {
   auto& db = session.db;
   Id user = reader.user.id;
-  Id lo = page.since_id.value_or(0);
-  Id hi = page.max_id.value_or(INT64_MAX);
-  int n = page.limit + 1;  // one more than asked: tells whether another page exists
   std::int64_t threshold = cached_setting(session, setting::celebrity_threshold);
   std::vector<Id> ids = inbox_ids(db, reader, lo, hi, n);
   // The reader's own tweets and the followed celebrities' are pulled. Once N ids are
@@ -135,7 +134,31 @@ Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest
     }
     ids = merge_newest(std::move(older), static_cast<std::size_t>(n));
   }
-  return make_page(hydrate(session, shown_ids(ids, page), user), ids, page);
+  return ids;
+}
+
+Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest& page) {
+  Id lo = page.since_id.value_or(0);
+  Id hi = page.max_id.value_or(INT64_MAX);
+  int n = page.limit + 1;  // one more than asked: tells whether another page exists
+  std::vector<Id> ids = home_ids(session, reader, lo, hi, n);
+  // Blocks and mutes hide tweets whatever fan-out pushed before them. A reader who
+  // hides nobody (nearly everyone) pays nothing here; otherwise the hidden ids are
+  // dropped and, when that leaves the page short, the next ids below are read.
+  std::vector<Id> hidden = hidden_users(session, reader);
+  if (!hidden.empty()) {
+    std::vector<Id> visible;
+    for (;;) {
+      bool exhausted = ids.size() < static_cast<std::size_t>(n);
+      Id oldest = ids.empty() ? lo : ids.back();
+      for (Id id : ids_without_hidden(session.db, ids, hidden)) visible.push_back(id);
+      if (exhausted || visible.size() >= static_cast<std::size_t>(n)) break;
+      ids = home_ids(session, reader, lo, oldest, n);
+    }
+    if (visible.size() > static_cast<std::size_t>(n)) visible.resize(static_cast<std::size_t>(n));
+    ids = std::move(visible);
+  }
+  return make_page(hydrate(session, shown_ids(ids, page), reader.user.id), ids, page);
 }
 
 }  // namespace

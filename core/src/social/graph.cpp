@@ -1,6 +1,8 @@
 // The follow graph: follow, unfollow and the lists of followers and followees.
 #include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
+#include "feed/visibility.hpp"
+#include "social/follows.hpp"
 #include "session.hpp"
 #include "storage/counters.hpp"
 #include "storage/rows.hpp"
@@ -29,8 +31,10 @@ void add_follow_counts(Db& db, Id follower, Id followee, int delta) {
       .exec();
 }
 
-/// One page of the users on the far side of USER's follows. SQL selects
-/// user_columns("u") and takes ?1 user, ?2 max_id, ?3 since_id, ?4 limit.
+}  // namespace
+
+namespace detail {
+
 Result<Page<User>> user_page(Db& db, const std::string& sql, Id user, const PageRequest& page) {
   if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
   if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
@@ -41,22 +45,47 @@ Result<Page<User>> user_page(Db& db, const std::string& sql, Id user, const Page
   return make_page(std::move(users), page);
 }
 
-}  // namespace
+bool end_follow(Session& session, Id follower, Id followee) {
+  auto& db = session.db;
+  auto target = load_reach(db, followee);
+  if (!target) return false;
+  if (db.statement("DELETE FROM follows WHERE follower = ? AND followee = ?")
+          .bind(follower, followee)
+          .exec() == 0) {
+    return false;
+  }
+  add_follow_counts(db, follower, followee, -1);
+  if (target->followers_count - 1 == session.setting(setting::celebrity_threshold)) {
+    bump_celebrity_epoch(db);  // just dropped below
+  }
+  remove_author_from_inbox(db, follower, followee);
+  return true;
+}
+
+}  // namespace detail
 
 Result<void> Graph::follow(Id follower, Id followee) {
   if (follower == followee) return fail(Code::invalid, "you cannot follow yourself");
   auto& db = m_session.db;
-  return db.write([&]() -> Result<void> {
+  bool queued = false;
+  auto followed = db.write([&]() -> Result<void> {
+    queued = false;
     if (auto u = require_user(db, follower); !u) return std::unexpected(u.error());
     auto target = require_user(db, followee);
     if (!target) return std::unexpected(target.error());
+    if (auto refused = refuse_blocked(db, follower, followee, "follow them")) {
+      return std::unexpected(*refused);
+    }
+    std::int64_t now = m_session.now_ms();
     if (db.statement("INSERT INTO follows(follower, followee, created_at) VALUES (?, ?, ?) "
                      "ON CONFLICT DO NOTHING")
-            .bind(follower, followee, m_session.now_ms())
+            .bind(follower, followee, now)
             .exec() == 0) {
       return {};  // already following
     }
     add_follow_counts(db, follower, followee, 1);
+    queue_event(db, "follow", follower, std::nullopt, followee, now);
+    queued = true;
     std::int64_t threshold = m_session.setting(setting::celebrity_threshold);
     if (target->followers_count == threshold) bump_celebrity_epoch(db);  // just crossed
     // A celebrity's tweets are pulled at read time; everyone else's are pushed.
@@ -69,24 +98,16 @@ Result<void> Graph::follow(Id follower, Id followee) {
     }
     return {};
   });
+  if (followed && queued) m_session.work_was_queued();  // the follow notification
+  return followed;
 }
 
 Result<void> Graph::unfollow(Id follower, Id followee) {
   auto& db = m_session.db;
   return db.write([&]() -> Result<void> {
     if (auto u = require_user(db, follower); !u) return std::unexpected(u.error());
-    auto target = require_user(db, followee);
-    if (!target) return std::unexpected(target.error());
-    if (db.statement("DELETE FROM follows WHERE follower = ? AND followee = ?")
-            .bind(follower, followee)
-            .exec() == 0) {
-      return {};  // was not following
-    }
-    add_follow_counts(db, follower, followee, -1);
-    if (target->followers_count - 1 == m_session.setting(setting::celebrity_threshold)) {
-      bump_celebrity_epoch(db);  // just dropped below
-    }
-    remove_author_from_inbox(db, follower, followee);
+    if (auto target = require_user(db, followee); !target) return std::unexpected(target.error());
+    end_follow(m_session, follower, followee);  // not following is no failure
     return {};
   });
 }

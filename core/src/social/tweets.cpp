@@ -2,6 +2,8 @@
 #include "entities/store.hpp"
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
+#include "feed/notify.hpp"
+#include "feed/visibility.hpp"
 #include "session.hpp"
 #include "storage/rows.hpp"
 
@@ -55,6 +57,14 @@ void remove_tweet(Session& session, const TweetHead& head) {
   if (head.reply_to) add_to_counter(db, k_tweet_replies, *head.reply_to, -1);
   if (head.retweet_of) add_to_counter(db, k_tweet_retweets, *head.retweet_of, -1);
   remove_from_inboxes(db, head.id, head.author);
+  remove_notifications_of(db, head.id);
+}
+
+/// forbidden when a block stands between ACTOR and the author of TWEET.
+std::optional<Error> refuse_blocked_author(Db& db, Id actor, Id tweet, std::string_view doing) {
+  auto head = live_tweet(db, tweet);
+  if (!head) return std::nullopt;
+  return refuse_blocked(db, actor, head->author, doing);
 }
 
 /// The tweet a like or retweet of TWEET lands on: a retweet's original.
@@ -75,6 +85,9 @@ Result<Tweet> Tweets::post(Id author, const NewTweet& input) {
       auto parent = require_tweet(db, *input.reply_to);
       if (!parent) return std::unexpected(parent.error());
       reply_to = target_of(*parent);  // a reply to a retweet
+      if (auto refused = refuse_blocked_author(db, author, *reply_to, "reply to their tweets")) {
+        return std::unexpected(*refused);
+      }
       add_to_counter(db, k_tweet_replies, *reply_to, 1);
     }
     Id id = insert_tweet(m_session, author, *text, reply_to, std::nullopt, *media);
@@ -93,6 +106,9 @@ Result<Tweet> Tweets::retweet(Id user, Id tweet) {
     auto head = require_tweet(db, tweet);
     if (!head) return std::unexpected(head.error());
     Id original = target_of(*head);
+    if (auto refused = refuse_blocked_author(db, user, original, "retweet their tweets")) {
+      return std::unexpected(*refused);
+    }
     if (auto existing = live_retweet(db, user, original)) {
       return hydrate(m_session, {existing->id}, user).at(0);
     }
@@ -125,11 +141,18 @@ namespace {
 /// both counters, in one transaction; returns the liked tweet with fresh counters.
 Result<Tweet> change_like(Session& session, Id user, Id tweet, int delta) {
   auto& db = session.db;
-  return db.write([&]() -> Result<Tweet> {
+  bool queued = false;
+  auto liked = db.write([&]() -> Result<Tweet> {
+    queued = false;
     if (auto u = require_user(db, user); !u) return std::unexpected(u.error());
     auto head = require_tweet(db, tweet);
     if (!head) return std::unexpected(head.error());
     Id target = target_of(*head);
+    if (delta > 0) {
+      if (auto refused = refuse_blocked_author(db, user, target, "like their tweets")) {
+        return std::unexpected(*refused);
+      }
+    }
     int changed =
         delta > 0 ? db.statement("INSERT INTO likes(liker, tweet, created_at) VALUES (?, ?, ?) "
                                  "ON CONFLICT DO NOTHING")
@@ -141,9 +164,15 @@ Result<Tweet> change_like(Session& session, Id user, Id tweet, int delta) {
     if (changed > 0) {
       add_to_counter(db, k_tweet_likes, target, delta);
       add_to_counter(db, k_user_likes, user, delta);
+      if (delta > 0) {
+        queue_event(db, "like", user, target, std::nullopt, session.now_ms());
+        queued = true;
+      }
     }
     return hydrate(session, {target}, user).at(0);
   });
+  if (liked && queued) session.work_was_queued();  // the like notification
+  return liked;
 }
 
 }  // namespace
@@ -187,7 +216,10 @@ Result<Thread> Tweets::thread(Id id, Id viewer, int reply_limit) {
       parent = replied_to(db, *parent);
     }
     std::reverse(ancestor_ids.begin(), ancestor_ids.end());
-    thread.ancestors = hydrate(m_session, ancestor_ids, viewer);
+    // Neither side of a block sees the other's tweets, nor a muter the muted's.
+    std::vector<Id> hidden;
+    if (auto row = load_user_row(db, viewer)) hidden = hidden_users(m_session, *row);
+    thread.ancestors = without_hidden(hydrate(m_session, ancestor_ids, viewer), hidden);
     std::vector<Id> reply_ids;
     auto q = db.statement(
         "WITH RECURSIVE below(id) AS ("
@@ -196,7 +228,7 @@ Result<Thread> Tweets::thread(Id id, Id viewer, int reply_limit) {
         "SELECT id FROM below ORDER BY id LIMIT ?2");
     q.bind(thread.tweet.id, reply_limit);
     while (q.step()) reply_ids.push_back(q->getColumn(0).getInt64());
-    thread.replies = hydrate(m_session, reply_ids, viewer);
+    thread.replies = without_hidden(hydrate(m_session, reply_ids, viewer), hidden);
     return thread;
   });
 }

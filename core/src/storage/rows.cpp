@@ -58,11 +58,11 @@ std::string qualified(std::span<const char* const> names, std::string_view alias
 
 // ---- users ----------------------------------------------------------------------------
 
-constexpr std::array<const char*, 14> k_user_columns = {
+constexpr std::array<const char*, 15> k_user_columns = {
     "id",           "handle",         "name",           "bio",
     "created_at",   "followers_count", "following_count", "tweets_count",
     "likes_count",  "last_seen_at",   "inbox_floor",    "follows_version",
-    "token_version", "pulled"};
+    "token_version", "pulled",        "hides_version"};
 
 std::optional<UserRow> first_user_row(StatementLease& q) {
   if (!q.step()) return std::nullopt;
@@ -90,6 +90,7 @@ UserRow read_user_row(SQLite::Statement& row, int first) {
   r.follows_version = c.integer();
   r.token_version = c.integer();
   r.pulled = c.integer() != 0;
+  r.hides_version = c.integer();
   check_columns(row, first, k_user_columns, c);
   return r;
 }
@@ -112,6 +113,16 @@ std::optional<UserRow> load_user_row_by_handle(Db& db, std::string_view handle) 
 std::optional<User> load_user(Db& db, Id id) {
   if (auto row = load_user_row(db, id)) return std::move(row->user);
   return std::nullopt;
+}
+
+std::vector<User> load_users(Db& db, const std::vector<Id>& ids) {
+  static const std::string sql = "SELECT " + user_columns("") +
+                                 " FROM users WHERE id IN (SELECT value FROM json_each(?1))";
+  auto q = db.statement(sql.c_str());
+  q.bind(json_array(ids));
+  std::vector<User> users;
+  while (q.step()) users.push_back(read_user_row(*q).user);
+  return users;
 }
 
 std::optional<Reach> load_reach(Db& db, Id id) {
@@ -233,6 +244,14 @@ std::vector<TweetHead> live_retweets_of(Db& db, Id original) {
   std::vector<TweetHead> out;
   while (q.step()) out.push_back(read_head(*q));
   return out;
+}
+
+void queue_event(Db& db, std::string_view kind, Id author, std::optional<Id> tweet,
+                 std::optional<Id> subject, std::int64_t at_ms) {
+  db.statement(
+        "INSERT INTO fanout_queue(kind, author, tweet, subject, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(kind, author, tweet, subject, at_ms)
+      .exec();
 }
 
 std::vector<std::shared_ptr<Tweet>> load_live_tweets(Db& db, const std::vector<Id>& ids) {

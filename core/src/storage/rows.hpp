@@ -41,6 +41,9 @@ struct UserRow {
   std::int64_t follows_version = 0;  ///< bumped by every follow and unfollow
   std::int64_t token_version = 0;   ///< bumped to revoke earlier tokens
   bool pulled = false;              ///< fan-out once skipped this author
+  /// Bumped by every block or unblock of or by the user and every mute or unmute by
+  /// them: 0 means the user hides nobody (feed/visibility.hpp).
+  std::int64_t hides_version = 0;
 };
 
 /// The column list read_user_row reads, each qualified by ALIAS ("u.id, u.handle, ...").
@@ -52,6 +55,8 @@ std::optional<UserRow> load_user_row(Db& db, Id id);
 /// The user whose handle is HANDLE (any case).
 std::optional<UserRow> load_user_row_by_handle(Db& db, std::string_view handle);
 std::optional<User> load_user(Db& db, Id id);
+/// The users among IDS (any order, missing ones left out): one query.
+std::vector<User> load_users(Db& db, const std::vector<Id>& ids);
 /// The two fields fan-out reads per queue item, without the rest of the row.
 struct Reach {
   std::int64_t followers_count = 0;
@@ -100,6 +105,11 @@ struct NewTweetRow {
 };
 /// Inserts ROW and its fanout_queue row (call inside a write transaction); its id.
 Id insert_tweet_row(Db& db, const NewTweetRow& row);
+
+/// Queues an event for the worker (sql/007_blocks_notifications.sql): KIND "like" (AUTHOR
+/// liked TWEET) or "follow" (AUTHOR followed SUBJECT), inside the write's transaction.
+void queue_event(Db& db, std::string_view kind, Id author, std::optional<Id> tweet,
+                 std::optional<Id> subject, std::int64_t at_ms);
 
 /// The live tweets among IDS (any order) with their authors' handle and name and their
 /// counters, but no viewer flags and no original: one query, whatever the number.

@@ -2,8 +2,9 @@
 /// The one serializer of tweets and users, shared by `--format json` and the HTTP API.
 /// Ids are JSON strings (many JSON tools lose precision past 2^53); times RFC 3339 UTC.
 
-#include <chirp/types.hpp>
+#include <chirp/notifications.hpp>
 #include <chirp/settings.hpp>
+#include <chirp/types.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -25,7 +26,10 @@ std::string json_users_array(const std::vector<User>& users);
 /// S as a JSON string literal, quotes included, appended to OUT.
 void append_json_string(std::string& out, std::string_view s);
 
+/// A user; "unread_notifications" only on one's own profile (when set).
 nlohmann::json to_json(const User& user);
+/// {"id","kind","actor":{user},"tweet":{tweet}|null,"created_at","read"}.
+nlohmann::json to_json(const Notification& notification);
 /// The same fields as append_json, as a JSON value (for the CLI's formats).
 nlohmann::json to_json(const Tweet& tweet);
 nlohmann::json to_json(const Setting& setting);

@@ -51,6 +51,32 @@ LiveFeed home_feed() {
           [](Core& core) { return core.timelines().home_head(); }};
 }
 
+LiveFeed notifications_feed() {
+  return {"notifications", "notification",
+          [](Core& core, Id reader, EventId after) -> Result<LiveBatch<std::string>> {
+            auto& notifications = core.notifications();
+            LiveBatch<std::string> out;
+            out.next_after = after;
+            // Notifications are kept until their tweet goes: only an id never issued
+            // (another database's, one restored from an older backup) is a gap.
+            if (EventId newest = notifications.newest_id(); after > newest) {
+              out.gap = true;
+              out.next_after = newest;
+              return out;
+            }
+            auto found = notifications.after(reader, after, k_events_per_read);
+            if (!found) return std::unexpected(found.error());
+            out.more = found->size() == static_cast<std::size_t>(k_events_per_read);
+            for (const auto& n : *found) {
+              out.events.push_back(
+                  {n.id, to_json(n).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+              out.next_after = n.id;
+            }
+            return out;
+          },
+          [](Core& core) { return core.notifications().newest_id(); }};
+}
+
 /// Whether the client closed its end (or the connection broke); reads nothing.
 bool peer_gone(int fd) {
   if (fd < 0) return false;
@@ -110,7 +136,7 @@ struct OpenStream {
       // What the client asked to resume after is no longer retained: it reloads.
       text += fmt::format(
           "id: {}\nevent: reset\ndata: {{\"reason\":\"events after the one asked for are no "
-          "longer kept (stream.resume_minutes): reload, then follow from here\"}}\n\n",
+          "longer kept: reload, then follow from here\"}}\n\n",
           batch->next_after);
     }
     for (const auto& event : batch->events) {
@@ -188,6 +214,10 @@ void register_stream_routes(httplib::Server& server, ServerState& state) {
   add_route(server, state,
             {"GET", R"(/stream/home)", "/stream/home", Access::login, RouteLimit::stream},
             [](Exchange& x) { open_stream(x, home_feed()); });
+  add_route(server, state,
+            {"GET", R"(/stream/notifications)", "/stream/notifications", Access::login,
+             RouteLimit::stream},
+            [](Exchange& x) { open_stream(x, notifications_feed()); });
 }
 
 }  // namespace chirp::server

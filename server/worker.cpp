@@ -42,9 +42,9 @@ void FanoutWorker::notify() {
 void FanoutWorker::run() {
   auto core = Core::open({.path = m_db_path});
   std::string last_error;
-  // The newest live event seen: when it moves (this worker's batch, or a CLI that
+  // The newest home event and notification: when either moves (this worker's batch, or a CLI that
   // fanned out its own posts), the streams are told.
-  EventId last_head = -1;
+  std::pair<EventId, Id> last_heads{-1, -1};
   std::chrono::steady_clock::time_point last_logged;
   for (;;) {
     {
@@ -67,8 +67,9 @@ void FanoutWorker::run() {
         spdlog::debug("fan-out: {} items, {} inbox rows, {} celebrity", stats.items, stats.rows,
                       stats.skipped_celebrity);
       }
-      if (EventId head = core.timelines().home_head(); head != last_head) {
-        last_head = head;
+      std::pair heads{core.timelines().home_head(), core.notifications().newest_id()};
+      if (heads != last_heads) {
+        last_heads = heads;
         if (m_new_events) m_new_events();
       }
     } catch (const std::exception& e) {

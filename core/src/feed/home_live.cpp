@@ -6,6 +6,7 @@
 #include "feed/home.hpp"
 #include "feed/home_events.hpp"
 #include "feed/hydrate.hpp"
+#include "feed/visibility.hpp"
 #include "session.hpp"
 #include "storage/rows.hpp"
 
@@ -83,8 +84,9 @@ LiveBatch<Tweet> read_home_after(Session& session, const UserRow& reader, EventI
     ids.push_back(row.tweet);
   }
   batch.more = batch.next_after < head;
-  // hydrate keeps the order of IDS and drops what was deleted meanwhile.
-  auto tweets = hydrate(session, ids, me);
+  // hydrate keeps the order of IDS and drops what was deleted meanwhile; blocks and
+  // mutes hide what they hide in home.
+  auto tweets = without_hidden(hydrate(session, ids, me), hidden_users(session, reader));
   std::size_t next = 0;
   for (auto& tweet : tweets) {
     while (next < ids.size() && ids[next] != tweet.id) ++next;

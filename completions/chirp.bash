@@ -39,8 +39,8 @@ _chirp_options() {
     'unmute') echo '-h --help --version --db --as --format' ;;
     'blocks') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
     'mutes') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
-    'notifications') echo '-h --help --limit --max-id --since-id --unread --mark-read --version --db --as --format' ;;
-    'timeline') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
+    'notifications') echo '-h --help --limit --max-id --since-id --unread --mark-read --follow --version --db --as --format' ;;
+    'timeline') echo '-h --help --limit --max-id --since-id --follow --version --db --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --version --db --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --version --db --as --format' ;;
     'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --version --db --as --format' ;;

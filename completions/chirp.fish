@@ -223,11 +223,13 @@ complete -c chirp -n '__chirp_in "chirp notifications"' -l max-id -x -d 'Only it
 complete -c chirp -n '__chirp_in "chirp notifications"' -l since-id -x -d 'Only items newer than this id'
 complete -c chirp -n '__chirp_in "chirp notifications"' -l unread -d 'Only the unread ones'
 complete -c chirp -n '__chirp_in "chirp notifications"' -l mark-read -d 'Then mark read every notification up to the newest one listed'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l follow -d 'Then keep printing new entries as they arrive, oldest first, until Ctrl-C (exit 130) or the reader of stdout exits (exit 0)'
 
 # chirp timeline
 complete -c chirp -n '__chirp_in "chirp timeline"' -l limit -x -d 'How many items to show'
 complete -c chirp -n '__chirp_in "chirp timeline"' -l max-id -x -d 'Only items older than this id'
 complete -c chirp -n '__chirp_in "chirp timeline"' -l since-id -x -d 'Only items newer than this id'
+complete -c chirp -n '__chirp_in "chirp timeline"' -l follow -d 'Then keep printing new entries as they arrive, oldest first, until Ctrl-C (exit 130) or the reader of stdout exits (exit 0)'
 
 # chirp tweets
 complete -c chirp -n '__chirp_in "chirp tweets"' -l limit -x -d 'How many items to show'

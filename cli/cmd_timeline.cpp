@@ -1,8 +1,11 @@
 // chirp timeline | tweets
 #include "app.hpp"
+#include "follow.hpp"
 #include "options.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <unordered_set>
 
 namespace chirp::cli {
 
@@ -10,12 +13,41 @@ namespace {
 
 struct TimelineOptions {
   PageRequest page;
+  bool follow = false;
 };
 
 struct TweetsOptions {
   std::string handle;
   PageRequest page;
 };
+
+/// chirp timeline --follow: the page asked for, oldest first, then each entry as it
+/// becomes visible (Timelines::home_after), read from the database.
+void follow_home(Context& context, const User& me, const PageRequest& page) {
+  auto& timelines = context.core().timelines();
+  // The event number first: an entry that arrives while the page is read is printed
+  // once, from the page.
+  EventId start = timelines.home_head();
+  auto first = expect(timelines.home(me.id, page, me.id));
+  std::reverse(first.items.begin(), first.items.end());
+  std::unordered_set<Id> printed;
+  for (const auto& tweet : first.items) printed.insert(tweet.id);
+  Printer printer = context.printer();
+  printer.append_lists();
+  printer.tweets(first.items);
+  FollowSource source{
+      [&] { return timelines.home_head(); },
+      [&](EventId cursor) {
+        auto batch = expect(timelines.home_after(me.id, cursor, k_max_page_limit, me.id));
+        std::vector<Tweet> fresh;
+        for (auto& event : batch.events) {
+          if (!printed.contains(event.item.id)) fresh.push_back(std::move(event.item));
+        }
+        printer.tweets(fresh);
+        return FollowSource::Step{batch.next_after, batch.more};
+      }};
+  follow(source, start, k_follow_interval);
+}
 
 }  // namespace
 
@@ -24,8 +56,10 @@ void add_timeline_commands(CLI::App& app, Context& context) {
   auto* timeline = app.add_subcommand(
       "timeline", "Show the acting user's home timeline: their tweets and those they follow");
   add_page_options(*timeline, timeline_options->page);
+  add_follow_flag(*timeline, timeline_options->follow);
   timeline->callback([&context, timeline_options] {
     auto me = context.acting_user();
+    if (timeline_options->follow) return follow_home(context, me, timeline_options->page);
     auto page = expect(context.backend().home_timeline(me.id, timeline_options->page, me.id));
     context.printer().tweets(page.items);
     if (page.items.empty()) {

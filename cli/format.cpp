@@ -148,6 +148,8 @@ std::string Printer::dim(std::string_view text) const {
 // ---- tables ------------------------------------------------------------------
 
 void Printer::table_header(std::span<const std::string_view> columns) {
+  if (m_appending && m_header_written) return;
+  m_header_written = true;
   std::vector<std::string> fields(columns.begin(), columns.end());
   table_row(fields);
 }
@@ -285,12 +287,17 @@ void Printer::tweet(const Tweet& t) {
 void Printer::tweets(std::span<const Tweet> tweets) {
   switch (m_format) {
     case Format::human:
-      for (std::size_t i = 0; i < tweets.size(); ++i) {
-        if (i > 0) m_out << '\n';
-        human_tweet(tweets[i], 0);
+      for (const auto& t : tweets) {
+        if (m_tweets_written++ > 0) m_out << '\n';
+        human_tweet(t, 0);
       }
+      if (!m_appending) m_tweets_written = 0;
       break;
     case Format::json: {
+      if (m_appending) {
+        for (const auto& t : tweets) m_out << to_json(t).dump(2) << '\n';
+        break;
+      }
       auto array = nlohmann::json::array();
       for (const auto& t : tweets) array.push_back(to_json(t));
       m_out << array.dump(2) << '\n';
@@ -407,6 +414,10 @@ void Printer::notifications(std::span<const Notification> notifications) {
       for (const auto& n : notifications) human_notification(n);
       break;
     case Format::json: {
+      if (m_appending) {
+        for (const auto& n : notifications) m_out << to_json(n).dump(2) << '\n';
+        break;
+      }
       auto array = nlohmann::json::array();
       for (const auto& n : notifications) array.push_back(to_json(n));
       m_out << array.dump(2) << '\n';

@@ -55,6 +55,11 @@ public:
   /// COLOR enables bold/dim styling in the human format; NOW_MS anchors relative times.
   Printer(std::ostream& out, Format format, bool color, std::int64_t now_ms);
 
+  /// From now on, lists are parts of one growing output (--follow): csv/tsv print
+  /// their header once, json prints each item as its own document, human separates
+  /// tweets across calls as within one list.
+  void append_lists() { m_appending = true; }
+
   void tweet(const Tweet& tweet);
   void tweets(std::span<const Tweet> tweets);
   /// The tweet with its ancestors and (indented by depth) its replies.
@@ -96,6 +101,9 @@ private:
   Format m_format;
   bool m_color;
   std::int64_t m_now_ms;
+  bool m_appending = false;
+  bool m_header_written = false;
+  std::size_t m_tweets_written = 0;  ///< human tweets so far (for the separating lines)
 };
 
 }  // namespace chirp::cli

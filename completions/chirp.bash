@@ -39,8 +39,8 @@ _chirp_options() {
     'unmute') echo '-h --help --version --db --server --as --format' ;;
     'blocks') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
     'mutes') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
-    'notifications') echo '-h --help --limit --max-id --since-id --unread --mark-read --version --db --server --as --format' ;;
-    'timeline') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
+    'notifications') echo '-h --help --limit --max-id --since-id --unread --mark-read --follow --version --db --server --as --format' ;;
+    'timeline') echo '-h --help --limit --max-id --since-id --follow --version --db --server --as --format' ;;
     'tweets') echo '-h --help --limit --max-id --since-id --version --db --server --as --format' ;;
     'worker') echo '-h --help --follow --interval-ms --version --db --server --as --format' ;;
     'serve') echo '-h --help --bind --port --threads --log-level --request-timeout --trust-proxy --seed-demo --version --db --server --as --format' ;;
@@ -106,8 +106,8 @@ _chirp_value() {
     'unmute|#'*) _chirp_handles "$3" ;;
     'tweets|#0') _chirp_handles "$3" ;;
     'serve|--log-level') _chirp_words "$3" 'trace debug info warn error off' ;;
-    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
-    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap' ;;
+    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
+    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
     'backup|#0') _chirp_files "$3" ;;
     'export|#0') _chirp_files "$3" ;;
     'import|#0') _chirp_files "$3" ;;

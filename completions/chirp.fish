@@ -235,11 +235,13 @@ complete -c chirp -n '__chirp_in "chirp notifications"' -l max-id -x -d 'Only it
 complete -c chirp -n '__chirp_in "chirp notifications"' -l since-id -x -d 'Only items newer than this id'
 complete -c chirp -n '__chirp_in "chirp notifications"' -l unread -d 'Only the unread ones'
 complete -c chirp -n '__chirp_in "chirp notifications"' -l mark-read -d 'Then mark read every notification up to the newest one listed'
+complete -c chirp -n '__chirp_in "chirp notifications"' -l follow -d 'Then keep printing new entries as they arrive, oldest first, until Ctrl-C (exit 130) or the reader of stdout exits (exit 0)'
 
 # chirp timeline
 complete -c chirp -n '__chirp_in "chirp timeline"' -l limit -x -d 'How many items to show'
 complete -c chirp -n '__chirp_in "chirp timeline"' -l max-id -x -d 'Only items older than this id'
 complete -c chirp -n '__chirp_in "chirp timeline"' -l since-id -x -d 'Only items newer than this id'
+complete -c chirp -n '__chirp_in "chirp timeline"' -l follow -d 'Then keep printing new entries as they arrive, oldest first, until Ctrl-C (exit 130) or the reader of stdout exits (exit 0)'
 
 # chirp tweets
 complete -c chirp -n '__chirp_in "chirp tweets"' -l limit -x -d 'How many items to show'
@@ -266,10 +268,10 @@ complete -c chirp -n '__chirp_at "chirp config" 0' -a get -d 'Print a setting\'s
 complete -c chirp -n '__chirp_at "chirp config" 0' -a set -d 'Change a setting and print its new value'
 
 # chirp config get
-complete -c chirp -n '__chirp_at "chirp config get" 0' -a 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap'
+complete -c chirp -n '__chirp_at "chirp config get" 0' -a 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
 
 # chirp config set
-complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min timeline.inbox_cap'
+complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
 
 # chirp backup
 complete -c chirp -n '__chirp_at "chirp backup" 0' -F

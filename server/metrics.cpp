@@ -58,7 +58,21 @@ Metrics::Metrics()
                       .Name("chirp_fanout_queue_lag_seconds")
                       .Help("Age of the oldest tweet waiting for fan-out")
                       .Register(*m_registry)
-                      .Add({})) {}
+                      .Add({})),
+      m_streams_open(BuildGauge()
+                         .Name("chirp_streams_open")
+                         .Help("Live event streams open (each holds a thread)")
+                         .Register(*m_registry)
+                         .Add({})),
+      m_streams_refused(BuildCounter()
+                            .Name("chirp_streams_refused_total")
+                            .Help("Live streams refused with 503: stream.max_open were open")
+                            .Register(*m_registry)
+                            .Add({})),
+      m_stream_events(BuildCounter()
+                          .Name("chirp_stream_events_total")
+                          .Help("Events written to live streams, by stream")
+                          .Register(*m_registry)) {}
 
 void Metrics::observe_request(std::string_view method, const std::string& route, int status,
                               std::optional<double> seconds) {
@@ -74,6 +88,20 @@ void Metrics::observe_request(std::string_view method, const std::string& route,
 
 void Metrics::count_rate_limited(const std::string& scope) {
   m_rate_limited.Add({{"bucket", scope}}).Increment();
+}
+
+void Metrics::count_stream(bool opened) {
+  if (opened) {
+    m_streams_open.Increment();
+  } else {
+    m_streams_open.Decrement();
+  }
+}
+
+void Metrics::count_stream_refused() { m_streams_refused.Increment(); }
+
+void Metrics::count_stream_events(const std::string& kind, std::size_t n) {
+  m_stream_events.Add({{"stream", kind}}).Increment(static_cast<double>(n));
 }
 
 void Metrics::count_pipelined_close() { m_pipelined_closes.Increment(); }

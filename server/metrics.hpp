@@ -30,6 +30,12 @@ public:
   void count_fanout(const FanoutStats& stats);
   /// Time from a tweet's commit to its fan-out's commit.
   void observe_delivery_lag(double seconds);
+  /// A live stream opened (true) or ended (false).
+  void count_stream(bool opened);
+  /// A live stream refused because stream.max_open were open.
+  void count_stream_refused();
+  /// Events written to live streams of KIND ("home", "notifications").
+  void count_stream_events(const std::string& kind, std::size_t n);
   /// The text exposition format, with the queue gauges set from QUEUE.
   std::string render(const QueueStatus& queue);
 
@@ -45,6 +51,9 @@ private:
   prometheus::Histogram& m_delivery_lag;
   prometheus::Gauge& m_queue_depth;
   prometheus::Gauge& m_queue_lag;
+  prometheus::Gauge& m_streams_open;
+  prometheus::Counter& m_streams_refused;
+  prometheus::Family<prometheus::Counter>& m_stream_events;
 };
 
 }  // namespace chirp::server

@@ -145,7 +145,9 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
   // an oversized URI) has no start time: it is counted, but has no latency to observe.
   std::optional<double> seconds;
   if (ctx.start_ns != 0) seconds = static_cast<double>(now_ns() - ctx.start_ns) / 1e9;
-  state.metrics.observe_request(req.method, ctx.route, res.status, seconds);
+  // A live stream is counted, but how long it stayed open is not a request's latency.
+  state.metrics.observe_request(req.method, ctx.route, res.status,
+                                ctx.streaming ? std::nullopt : seconds);
   // Everything the client chose is escaped: no control character reaches the log.
   spdlog::info("{} {} {} {} {} id={} user={}",
                ctx.client.empty() ? req.remote_addr : ctx.client, log_safe(req.method, 32),

@@ -72,6 +72,11 @@ std::optional<Id> parse_id(std::string_view text) {
   return id;
 }
 
+std::optional<EventId> parse_event_id(std::string_view text) {
+  if (text == "0") return 0;
+  return parse_id(text);
+}
+
 std::expected<nlohmann::json, HttpError> parse_json_body(std::string_view body,
                                                          std::string_view content_type) {
   if (!content_type.empty() && !is_json_media_type(content_type)) {

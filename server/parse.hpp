@@ -28,6 +28,10 @@ constexpr int k_max_json_depth = 16;
 /// A positive decimal id ("123"; no sign, no spaces).
 std::optional<Id> parse_id(std::string_view text);
 
+/// A live stream's event id as a client sends it back (Last-Event-ID): "0" or a
+/// positive decimal number.
+std::optional<EventId> parse_event_id(std::string_view text);
+
 /// BODY as a JSON object: 415 unless CONTENT_TYPE is empty or application/json; 400
 /// when BODY is not exactly one JSON document (a NUL byte, trailing bytes, invalid
 /// UTF-8), nests deeper than k_max_json_depth, or is not an object.

@@ -2,8 +2,21 @@
 
 namespace chirp::server {
 
-CountingPool::CountingPool(int threads, std::atomic<std::size_t>& waiting) : m_waiting(waiting) {
+CountingPool::CountingPool(int threads, std::atomic<std::size_t>& waiting)
+    : m_waiting(waiting), m_base_threads(static_cast<std::size_t>(threads)) {
   for (int i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
+}
+
+void CountingPool::lend_thread() {
+  std::lock_guard lock(m_mutex);
+  if (m_shutdown) return;
+  ++m_lent;
+  if (m_threads.size() < m_base_threads + m_lent) m_threads.emplace_back([this] { work(); });
+}
+
+void CountingPool::return_thread() {
+  std::lock_guard lock(m_mutex);
+  if (m_lent > 0) --m_lent;
 }
 
 CountingPool::~CountingPool() { shutdown(); }
@@ -24,7 +37,14 @@ void CountingPool::shutdown() {
     m_shutdown = true;
   }
   m_ready.notify_all();
-  for (auto& thread : m_threads) thread.join();
+  // No thread starts after m_shutdown: join them outside the lock, which a stream
+  // ending meanwhile takes in return_thread().
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(m_mutex);
+    threads.swap(m_threads);
+  }
+  for (auto& thread : threads) thread.join();
 }
 
 void CountingPool::work() {

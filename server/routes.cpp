@@ -2,6 +2,8 @@
 
 #include "middleware.hpp"
 
+#include <chirp/settings.hpp>
+
 #include <fmt/core.h>
 
 #include <stdexcept>
@@ -50,6 +52,22 @@ bool within_route_limit(Exchange& x, RouteLimit limit) {
     case RouteLimit::posting:
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
                           x.context.rules.posts);
+    case RouteLimit::stream: {
+      x.context.streaming = true;
+      auto& settings = x.core.settings();
+      x.context.stream = x.state.streams.open(settings.value(setting::stream_max_open));
+      if (x.context.stream) return true;
+      x.state.metrics.count_stream_refused();
+      // A stream ends only when its client leaves: suggest the reconnect delay streams
+      // themselves are told.
+      auto retry_s = (settings.value(setting::stream_retry_ms) + 999) / 1000;
+      x.res.set_header("Retry-After", std::to_string(retry_s));
+      send_error(x.res, 503, "unavailable",
+                 fmt::format("the server holds as many live streams as it may "
+                             "(stream.max_open); retry in {} s",
+                             retry_s));
+      return false;
+    }
   }
   return true;
 }
@@ -58,9 +76,10 @@ bool within_route_limit(Exchange& x, RouteLimit limit) {
 
 void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spec,
                RouteHandler handler) {
-  if (spec.limit == RouteLimit::posting && spec.access != Access::login) {
+  if ((spec.limit == RouteLimit::posting || spec.limit == RouteLimit::stream) &&
+      spec.access != Access::login) {
     // Posting is counted per user, so it needs one.
-    throw std::logic_error(fmt::format("{} {}: a posting route needs a login", spec.method,
+    throw std::logic_error(fmt::format("{} {}: a posting or stream route needs a login", spec.method,
                                        spec.label));
   }
   const RouteSpec& route = spec;
@@ -105,6 +124,7 @@ void register_routes(httplib::Server& server, ServerState& state) {
   register_notification_routes(server, state);
   register_ops_routes(server, state);
   register_discovery_routes(server, state);
+  register_stream_routes(server, state);
 }
 
 }  // namespace chirp::server

@@ -39,5 +39,6 @@ void register_ops_routes(httplib::Server& server, ServerState& state);
 void register_discovery_routes(httplib::Server& server, ServerState& state);
 void register_block_routes(httplib::Server& server, ServerState& state);
 void register_notification_routes(httplib::Server& server, ServerState& state);
+void register_stream_routes(httplib::Server& server, ServerState& state);
 
 }  // namespace chirp::server

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <optional>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 
 namespace chirp::server {
@@ -31,6 +32,16 @@ constexpr auto k_shutdown_bound = std::chrono::seconds(10);
 /// the deadline while connections wait for a thread.
 constexpr auto k_watch_interval = std::chrono::milliseconds(250);
 constexpr auto k_crowded_request_deadline = std::chrono::seconds(1);
+
+/// Each open live stream holds a socket and its thread's SQLite connection (the file
+/// and its WAL): the soft limit on descriptors (often 1,024) is raised to the hard one.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
 
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so only
 /// the watcher below receives them.
@@ -55,6 +66,7 @@ int serve(const ServeOptions& options) {
   // Logs go to stderr; stdout carries only the "listening on port N" line.
   if (!spdlog::get("chirp")) spdlog::set_default_logger(spdlog::stderr_color_mt("chirp"));
   spdlog::set_level(level);
+  raise_descriptor_limit();
   ServerState state(options.db_path, options.trusted_proxies);
   // Opened (created, migrated, its token secret written) here, before any thread races
   // to do it.
@@ -72,9 +84,18 @@ int serve(const ServeOptions& options) {
   // Each keep-alive connection holds a pool thread until it closes: bound how long
   // an idle one may hold it.
   std::atomic<std::size_t> waiting_connections{0};
-  server.new_task_queue = [threads, &waiting_connections] {
-    return new CountingPool(threads, waiting_connections);
+  std::atomic<CountingPool*> pool{nullptr};
+  server.new_task_queue = [threads, &waiting_connections, &pool] {
+    auto* made = new CountingPool(threads, waiting_connections);
+    pool = made;
+    return made;
   };
+  // A live stream holds its thread while it lasts: the pool starts another for the
+  // requests (streams open only once the pool exists).
+  state.streams.on_open_close([&state, &pool](bool opened) {
+    state.metrics.count_stream(opened);
+    if (CountingPool* p = pool) opened ? p->lend_thread() : p->return_thread();
+  });
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(1000);
   // Short: an idle kept-alive connection holds a pool thread, and on SIGTERM httplib
@@ -141,6 +162,7 @@ int serve(const ServeOptions& options) {
         stopping_since = std::chrono::steady_clock::now();
       }
       if (stopping_since) {
+        state.streams.stop();  // each stream ends its response and its connection
         if (listening) server.stop();
         state.connections.close_idle(port);
         if (std::chrono::steady_clock::now() - *stopping_since > k_shutdown_bound) {

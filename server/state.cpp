@@ -16,7 +16,7 @@ constexpr auto k_rules_refresh = std::chrono::seconds(1);
 
 ServerState::ServerState(std::filesystem::path db_path, std::vector<std::string> trusted_proxies)
     : limiter(system_clock()),
-      worker(db_path, metrics),
+      worker(db_path, metrics, [this] { streams.publish(); }),
       m_db_path(std::move(db_path)),
       m_trusted_proxies(std::move(trusted_proxies)) {}
 

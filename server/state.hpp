@@ -6,6 +6,7 @@
 #include "connections.hpp"
 #include "metrics.hpp"
 #include "rate_limit.hpp"
+#include "streams.hpp"
 #include "worker.hpp"
 
 #include <chirp/core.hpp>
@@ -41,6 +42,8 @@ enum class RouteLimit {
   none,
   posting,  ///< ratelimit.posts_per_5min, per user: it creates a tweet
   exempt,   ///< not even the per-address and per-user limits: health checks, metrics
+  stream,   ///< a live event stream: one of stream.max_open (503 past it); its time open
+            ///< is not request latency
 };
 
 /// A route as registered: where it lives and what the middleware applies to it.
@@ -71,6 +74,10 @@ struct RequestContext {
   int refused_status = 0;  ///< set when the middleware refused a request with a body
   std::uint64_t head_bytes = 0;  ///< the request line and headers, as sent (estimated)
   bool closing = false;    ///< the response ends the connection
+  /// A live stream's place under stream.max_open (RouteLimit::stream), taken by the
+  /// route wrapper for the handler to keep for the stream's life.
+  std::shared_ptr<StreamHub::Lease> stream;
+  bool streaming = false;  ///< a stream route: its time open is no request latency
 };
 
 
@@ -113,7 +120,8 @@ public:
   Metrics metrics;
   Connections connections;
   RateLimiter limiter;
-  FanoutWorker worker;
+  StreamHub streams;
+  FanoutWorker worker;  ///< publishes to streams
   std::atomic<std::uint64_t> next_request_id{1};
 
   /// The addresses each account last logged in from (at most a few per account, for

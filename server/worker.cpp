@@ -14,8 +14,9 @@ constexpr auto k_poll_interval = std::chrono::milliseconds(100);
 constexpr std::int64_t k_items_per_round = 1024;
 }
 
-FanoutWorker::FanoutWorker(std::filesystem::path db_path, Metrics& metrics)
-    : m_db_path(std::move(db_path)), m_metrics(metrics) {}
+FanoutWorker::FanoutWorker(std::filesystem::path db_path, Metrics& metrics,
+                           std::function<void()> new_events)
+    : m_db_path(std::move(db_path)), m_metrics(metrics), m_new_events(std::move(new_events)) {}
 
 FanoutWorker::~FanoutWorker() { stop(); }
 
@@ -41,6 +42,9 @@ void FanoutWorker::notify() {
 void FanoutWorker::run() {
   auto core = Core::open({.path = m_db_path});
   std::string last_error;
+  // The newest home event and notification: when either moves (this worker's batch, or a CLI that
+  // fanned out its own posts), the streams are told.
+  std::pair<EventId, Id> last_heads{-1, -1};
   std::chrono::steady_clock::time_point last_logged;
   for (;;) {
     {
@@ -62,6 +66,11 @@ void FanoutWorker::run() {
         m_metrics.count_fanout(stats);
         spdlog::debug("fan-out: {} items, {} inbox rows, {} celebrity", stats.items, stats.rows,
                       stats.skipped_celebrity);
+      }
+      std::pair heads{core.timelines().home_head(), core.notifications().newest_id()};
+      if (heads != last_heads) {
+        last_heads = heads;
+        if (m_new_events) m_new_events();
       }
     } catch (const std::exception& e) {
       // The queue is durable: whatever failed is retried at the next wake-up. The same

@@ -1,12 +1,14 @@
 #pragma once
 // The fan-out worker thread of the server: drains the durable queue with its own
 // connection, woken at once by posts through this server and polling for posts made
-// by other processes (the CLI).
+// by other processes (the CLI). Tells live streams when there may be new events: after
+// each batch it commits, and when another process added some.
 
 #include "metrics.hpp"
 
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -14,7 +16,8 @@ namespace chirp::server {
 
 class FanoutWorker {
 public:
-  FanoutWorker(std::filesystem::path db_path, Metrics& metrics);
+  /// NEW_EVENTS runs (on the worker's thread) whenever live events may have been added.
+  FanoutWorker(std::filesystem::path db_path, Metrics& metrics, std::function<void()> new_events);
   ~FanoutWorker();
   void start();
   /// Finishes the batch in progress, then returns.
@@ -27,6 +30,7 @@ private:
 
   std::filesystem::path m_db_path;
   Metrics& m_metrics;
+  std::function<void()> m_new_events;
   std::thread m_thread;
   std::mutex m_mutex;
   std::condition_variable m_wake;

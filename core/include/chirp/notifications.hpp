@@ -42,6 +42,10 @@ public:
   /// (1..200): what a stream resuming after the last id it sent delivers next.
   Result<std::vector<Notification>> after(Id user, Id after, int limit);
 
+  /// The newest notification id of anyone (0 when none): a stream that starts now
+  /// asks after() it, and it moves whenever the worker creates one.
+  Id newest_id();
+
   /// Marks USER's notifications with ids up to UP_TO (included) read; how many were
   /// unread. invalid: UP_TO not positive.
   Result<std::int64_t> mark_read(Id user, Id up_to);

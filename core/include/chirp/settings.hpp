@@ -45,6 +45,10 @@ inline constexpr const char* rate_requests = "ratelimit.requests_per_5min";
 inline constexpr const char* rate_logins = "ratelimit.logins_per_5min";
 inline constexpr const char* rate_account_logins = "ratelimit.account_logins_per_5min";
 inline constexpr const char* rate_posts = "ratelimit.posts_per_5min";
+inline constexpr const char* stream_heartbeat_s = "stream.heartbeat_seconds";
+inline constexpr const char* stream_max_open = "stream.max_open";
+inline constexpr const char* stream_resume_minutes = "stream.resume_minutes";
+inline constexpr const char* stream_retry_ms = "stream.retry_ms";
 /// The window every ratelimit.*_per_5min setting counts in.
 inline constexpr std::int64_t rate_window_ms = 5 * 60 * 1000;
 }  // namespace setting

@@ -96,6 +96,30 @@ struct Page {
   std::optional<Id> next_max_id() const { return next ? next->max_id : std::nullopt; }
 };
 
+/// Live updates (streams, --follow) are numbered in commit order: a stream resumes
+/// after the last number it delivered and misses nothing within the retained window.
+using EventId = std::int64_t;
+
+template <class T>
+struct LiveEvent {
+  EventId id = 0;
+  T item;
+};
+
+/// What became visible to a reader after some event, oldest first.
+template <class T>
+struct LiveBatch {
+  std::vector<LiveEvent<T>> events;
+  /// Ask again after this: past the last event delivered, and past the ones examined
+  /// that this reader does not see.
+  EventId next_after = 0;
+  /// More events are already waiting: ask again at once.
+  bool more = false;
+  /// Events after the one asked for are no longer retained (or it was never issued):
+  /// some may be missing; reload the list, then go on from next_after (the newest now).
+  bool gap = false;
+};
+
 /// A tweet with the chain of tweets it replies to and the replies below it.
 struct Thread {
   std::vector<Tweet> ancestors;  ///< oldest first

@@ -11,6 +11,7 @@
 namespace chirp::detail {
 
 struct Session;
+struct UserRow;
 
 /// The celebrities as one connection last loaded them, reloaded when the database's
 /// celebrity_epoch (storage/counters.hpp) or the threshold changes.
@@ -29,5 +30,10 @@ const CelebrityCache& celebrities(Session& session, std::int64_t threshold);
 /// a follow or an inbox rebuild skipped the author as a celebrity). A no-op when the
 /// author is already marked.
 void mark_pulled(Db& db, Id author);
+
+/// The celebrities READER follows (THRESHOLD as the settings have it), kept in the
+/// connection's read cache until the reader's follows or the celebrities change.
+std::vector<Id> followed_celebrities(Session& session, const UserRow& reader,
+                                     std::int64_t threshold);
 
 }  // namespace chirp::detail

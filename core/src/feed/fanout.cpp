@@ -1,6 +1,7 @@
 // The fan-out worker: drains the durable queue into followers' inboxes (push), many
 // queue items per transaction (group commit), idempotently.
 #include "feed/celebrities.hpp"
+#include "feed/home_events.hpp"
 #include "feed/inbox.hpp"
 #include "feed/notify.hpp"
 #include "session.hpp"
@@ -34,6 +35,7 @@ struct FanoutSettings {
   std::int64_t threshold;
   std::int64_t cap;
   std::int64_t active_since_ms;  // 0 = push to every follower
+  std::int64_t now_ms;
 };
 
 /// A well-mixed hash of two ids (splitmix64's finalizer over their combination).
@@ -87,6 +89,9 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const TweetHead& head,
   {
     auto author = load_reach(db, item.author);
     if (!author) return 0;  // the author is gone
+    // Visible in every home timeline it belongs to once this commits: pulled, or
+    // pushed below. Live streams read that from the log.
+    append_home_event(db, item.tweet, item.author, s.now_ms);
     if (author->followers_count > s.threshold) {
       if (!author->pulled) mark_pulled(db, item.author);
       return -1;
@@ -189,9 +194,11 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
       items = oldest_queue_items(db, batch);
       if (items.empty()) return std::pair{true, FanoutStats{}};
       std::int64_t inactive_days = m_session.setting(setting::inactive_days);
+      std::int64_t now = m_session.now_ms();
       FanoutSettings s{m_session.setting(setting::celebrity_threshold),
                        m_session.setting(setting::inbox_cap),
-                       inactive_days > 0 ? m_session.now_ms() - inactive_days * 86'400'000 : 0};
+                       inactive_days > 0 ? now - inactive_days * 86'400'000 : 0, now};
+      trim_home_events(db, now - m_session.setting(setting::stream_resume_minutes) * 60'000);
       FanoutStats batch_stats;
       // Group commit: many items per transaction (each commit rewrites every inbox page
       // it dirtied), but the write lock is held for at most the time budget so posts

@@ -2,6 +2,7 @@
 // (the reader's own, followed celebrities', and anything older than the inbox keeps).
 #include "feed/celebrities.hpp"
 #include "feed/feed_cache.hpp"
+#include "feed/home.hpp"
 #include "feed/hydrate.hpp"
 #include "feed/inbox.hpp"
 #include "feed/visibility.hpp"
@@ -27,38 +28,6 @@ namespace {
 constexpr std::int64_t k_seen_granularity_ms = 10 * 60 * 1000;
 /// Pages up to this size (plus one) keep pulled authors' ids in the read cache.
 constexpr int k_max_recent_ids = 64;
-
-/// The celebrities READER follows: whichever is shorter of the (cached) celebrity list
-/// and the reader's own follows is walked, and checked against the other. Kept in the
-/// connection's read cache until the reader's follows or the celebrities change.
-std::vector<Id> followed_celebrities(Session& session, const UserRow& reader,
-                                     std::int64_t threshold) {
-  auto& db = session.db;
-  const CelebrityCache& celebrity_set = celebrities(session, threshold);
-  const auto& all = celebrity_set.sorted_ids;
-  std::vector<Id> out;
-  if (all.empty()) return out;
-  ReadCache* cache = read_cache(session);
-  ReadCache::FollowedStamp stamp{reader.follows_version, celebrity_set.epoch, threshold};
-  if (cache) {
-    if (const auto* hit = cache->find_followed(reader.user.id, stamp)) return *hit;
-  }
-  if (static_cast<std::int64_t>(all.size()) <= reader.user.following_count) {
-    auto q = db.statement("SELECT 1 FROM follows WHERE follower = ? AND followee = ?");
-    for (Id celebrity : all) {
-      if (q.rebind().bind(reader.user.id, celebrity).step()) out.push_back(celebrity);
-    }
-  } else {
-    auto q = db.statement("SELECT followee FROM follows WHERE follower = ?");
-    q.bind(reader.user.id);
-    while (q.step()) {
-      Id followee = q->getColumn(0).getInt64();
-      if (std::binary_search(all.begin(), all.end(), followee)) out.push_back(followee);
-    }
-  }
-  if (cache) cache->insert_followed(reader.user.id, stamp, out);
-  return out;
-}
 
 /// Records that USER was seen now; rebuilds the inbox when fan-out has been skipping
 /// them for inactivity.
@@ -163,29 +132,45 @@ Page<Tweet> read_home(Session& session, const UserRow& reader, const PageRequest
 
 }  // namespace
 
-Result<Page<Tweet>> Timelines::home(Id owner, const PageRequest& page, Id viewer) {
-  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
-  auto& db = m_session.db;
-  std::int64_t now = m_session.now_ms();
+namespace detail {
+
+std::optional<Error> read_as_home_owner(Session& session, Id owner, Id viewer,
+                                        const std::function<void(const UserRow&)>& read) {
+  auto& db = session.db;
+  std::int64_t now = session.now_ms();
   // Usually one read transaction; a reader not marked seen for a while is marked (and,
   // back from inactivity, has the inbox rebuilt) first, then read again.
   for (int attempt = 0;; ++attempt) {
-    auto result = db.read([&]() -> std::optional<Result<Page<Tweet>>> {
+    auto refused = db.read([&]() -> std::optional<std::optional<Error>> {
       auto reader = load_user_row(db, owner);
-      if (!reader) return fail(Code::not_found, fmt::format("no user with id {}", owner));
+      if (!reader) return Error{Code::not_found, fmt::format("no user with id {}", owner)};
       if (viewer != owner) {
-        return fail(Code::forbidden, "only its owner may read a home timeline");
+        return Error{Code::forbidden, "only its owner may read a home timeline"};
       }
       if (attempt == 0 && now - reader->last_seen_at_ms >= k_seen_granularity_ms) {
         return std::nullopt;
       }
-      return read_home(m_session, *reader, page);
+      read(*reader);
+      return std::optional<Error>();
     });
-    if (result) return *result;
+    if (refused) return *refused;
     if (auto reader = load_user_row(db, owner)) {
-      mark_seen(m_session, owner, reader->last_seen_at_ms, now);
+      mark_seen(session, owner, reader->last_seen_at_ms, now);
     }
   }
+}
+
+}  // namespace detail
+
+Result<Page<Tweet>> Timelines::home(Id owner, const PageRequest& page, Id viewer) {
+  if (auto ok = validate_page(page); !ok) return std::unexpected(ok.error());
+  Page<Tweet> out;
+  if (auto refused = read_as_home_owner(m_session, owner, viewer, [&](const UserRow& reader) {
+        out = read_home(m_session, reader, page);
+      })) {
+    return std::unexpected(*refused);
+  }
+  return out;
 }
 
 Result<Page<Tweet>> Timelines::user(Id user, const PageRequest& page, Id viewer) {

@@ -149,6 +149,11 @@ Result<std::vector<Notification>> Notifications::after(Id user, Id after, int li
   });
 }
 
+Id Notifications::newest_id() {
+  auto& db = m_session.db;
+  return db.read([&] { return db.statement("SELECT coalesce(max(id), 0) FROM notifications").single_int(); });
+}
+
 Result<std::int64_t> Notifications::mark_read(Id user, Id up_to) {
   if (up_to <= 0) return fail(Code::invalid, "up_to must be a notification id (a positive integer)");
   auto& db = m_session.db;

@@ -38,6 +38,15 @@ constexpr std::array k_specs = {
                 "tweets, replies and retweets per user per 5 minutes (0 = unlimited)"},
     SettingSpec{setting::rate_requests, 3000, 0, 1000000,
                 "HTTP requests per user and per client address per 5 minutes (0 = unlimited)"},
+    SettingSpec{setting::stream_heartbeat_s, 15, 1, 3600,
+                "seconds between heartbeats (a comment line) on an idle live stream"},
+    SettingSpec{setting::stream_max_open, 512, 0, 100000,
+                "live streams (GET /stream/...) open at once; past it 503 (0 = none)"},
+    SettingSpec{setting::stream_resume_minutes, 60, 1, 10080,
+                "minutes a live home stream can reconnect within and miss nothing "
+                "(Last-Event-ID)"},
+    SettingSpec{setting::stream_retry_ms, 3000, 100, 600000,
+                "milliseconds a live stream tells its client to wait before reconnecting"},
     SettingSpec{setting::inbox_cap, 800, 20, 100000,
                 "entries kept per pushed inbox; older pages are pulled"},
 };

@@ -7,7 +7,10 @@
 
 #include <doctest/doctest.h>
 
+#include <chirp/settings.hpp>
+
 #include <csignal>
+#include <set>
 
 using namespace chirp::test;
 using namespace chirp::test::cli;
@@ -114,4 +117,46 @@ TEST_CASE("cli follow: at the head of a pipeline it ends quietly with exit 0 onc
     CHECK(pipeline.wait() == 0);  // chirp saw head go, and ended without being told
     CHECK(pipeline.err().empty());
   }
+}
+
+TEST_CASE("cli follow: remote timeline --follow reads the server's stream, and resumes after the server restarts") {
+  Sandbox box(Mode::remote);
+  box.users({"alice", "bob"});
+  box.follow("bob", "alice");
+  {
+    auto core = open_core(box.db());
+    REQUIRE(core.settings().set(chirp::setting::stream_retry_ms, "200").has_value());
+  }
+  box.post("alice", "before following");
+  const std::string url = box.url();
+  auto follow = RunningCommand::chirp({"--server", url, "--as", "bob", "timeline", "--follow",
+                                       "--format", "jsonl"}, box.env);
+  std::vector<std::string> seen;
+  REQUIRE(follow.until_line_with("before following", seen));
+  auto fresh = box.post("alice", "sent over the stream");
+  REQUIRE(follow.until_line_with("sent over the stream", seen));
+  CHECK(json::parse(seen.back())["id"] == fresh);
+
+  // The server goes away; a tweet is posted on the database meanwhile; a server comes
+  // back on the same port: the stream resumes with Last-Event-ID, and the tweet posted
+  // while it was away is printed, once.
+  const int port = box.server->port();
+  REQUIRE(box.server->stop() == 0);
+  box.server.reset();
+  {
+    auto core = open_core(box.db());
+    REQUIRE(core.tweets().post(core.users().find("alice")->id, {.text = "while the server was away"}).has_value());
+    core.fanout().drain();
+  }
+  box.server = std::make_unique<ServerProcess>(box.db(), ServerOptions{.extra_args = {"--port", std::to_string(port)}});
+  REQUIRE(box.url() == url);
+  REQUIRE(follow.until_line_with("while the server was away", seen));
+  auto after = box.post("alice", "after the restart");
+  REQUIRE(follow.until_line_with("after the restart", seen));
+  std::vector<std::string> ids;
+  for (const auto& line : seen) ids.push_back(json::parse(line)["id"]);
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == ids.size());  // each once
+  follow.signal(SIGINT);
+  CHECK(follow.wait() == 130);
+  CHECK(follow.err().find("reconnecting") != std::string::npos);
 }

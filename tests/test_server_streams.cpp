@@ -37,16 +37,25 @@ bool until_tweet(SseStream& stream, const std::string& id, std::vector<SseEvent>
   return false;
 }
 
+/// A server on which reader follows alice.
+struct ReaderFollowsAlice {
+  ReaderFollowsAlice() {
+    REQUIRE(request(client, "POST", "/users/alice/follow", "", reader.token).status == 200);
+  }
+  TempDir dir;
+  std::filesystem::path db = dir / "chirp.db";
+  ServerProcess server{db};
+  httplib::Client client = server.client();
+  Session alice = register_and_login(client, "alice");
+  Session reader = register_and_login(client, "reader");
+};
+
 }  // namespace
 
 TEST_CASE("stream: a follower's stream gets a followee's new tweet, and their own, as GET timeline shows them") {
-  TempDir dir;
-  ServerProcess server(dir / "chirp.db");
+  ReaderFollowsAlice f;
+  auto& [dir, db, server, client, alice, reader] = f;
   CHIRP_SERVER_LOG_ON_FAILURE(server);
-  auto client = server.client();
-  auto alice = register_and_login(client, "alice");
-  auto reader = register_and_login(client, "reader");
-  REQUIRE(request(client, "POST", "/users/alice/follow", "", reader.token).status == 200);
 
   SseStream stream(server.port(), "/stream/home", reader.token);
   REQUIRE(stream.status() == 200);
@@ -78,14 +87,9 @@ TEST_CASE("stream: a follower's stream gets a followee's new tweet, and their ow
 }
 
 TEST_CASE("stream: Last-Event-ID resumes with nothing missed, also an older tweet made visible later") {
-  TempDir dir;
-  const auto db = dir / "chirp.db";
-  ServerProcess server(db);
+  ReaderFollowsAlice f;
+  auto& [dir, db, server, client, alice, reader] = f;
   CHIRP_SERVER_LOG_ON_FAILURE(server);
-  auto client = server.client();
-  auto alice = register_and_login(client, "alice");
-  auto reader = register_and_login(client, "reader");
-  REQUIRE(request(client, "POST", "/users/alice/follow", "", reader.token).status == 200);
 
   std::string last_id;
   std::string newest_delivered;

@@ -111,6 +111,7 @@ private:
         return fail(res ? fmt::format("{} ended the stream {} before it opened", m_server, m_path)
                         : fmt::format("cannot connect to {}: {}", m_server, httplib::to_string(res.error())));
       }
+      if (status == 200) said_lost = false;  // it was open again: this is a new loss
       if (ever_open && !said_lost) {
         std::cerr << fmt::format("chirp: the stream from {} ended; reconnecting\n", m_server) << std::flush;
         said_lost = true;
@@ -118,7 +119,6 @@ private:
       std::unique_lock lock(m_mutex);
       m_changed.wait_for(lock, delay, [&] { return m_stopping; });
       if (m_stopping) return;
-      if (status == 200) said_lost = false;
     }
   }
 

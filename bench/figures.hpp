@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace chirp::bench {
 
@@ -24,6 +25,9 @@ void figure_disk(const BenchOptions& options);
 void figure_search(const BenchOptions& options);
 /// Figure 8: import of an export and of an edge list against the bulk loader.
 void figure_import(const BenchOptions& options);
+/// Figure 10: delivery latency on N live streams of the server on PORT (on DB), for
+/// each of COUNTS until p99 reaches 1 s; POSTS tweets per count.
+void figure_streams(const BenchOptions& options, int port, const std::vector<int>& counts, int posts);
 /// Serves a fixed JSON body of BODY_BYTES on PORT with chirp serve's HTTP settings.
 int run_http_stub(int port, std::size_t body_bytes, int threads);
 /// Prints "id token" lines for the COUNT most active users (by Zipf rank).

@@ -96,6 +96,13 @@ int main(int argc, char** argv) {
   stub->add_option("--body-bytes", body_bytes)->required();
   stub->add_option("--threads", threads)->capture_default_str();
 
+  std::vector<int> stream_counts{10, 100, 500};
+  int stream_posts = 20;
+  auto* streams = add_figure("streams", "10. live stream delivery latency with N streams open");
+  streams->add_option("--port", port, "The running chirp serve on --db")->required();
+  streams->add_option("--counts", stream_counts, "Stream counts, growing")->delimiter(',')->capture_default_str();
+  streams->add_option("--posts", stream_posts, "Tweets timed per count")->capture_default_str();
+
   std::size_t token_count = 100;
   auto* tokens = app.add_subcommand("tokens", "Print 'id token' for the most active users");
   tokens->add_option("--db", options.db)->required();
@@ -121,6 +128,8 @@ int main(int argc, char** argv) {
       figure_import(options);
     } else if (app.got_subcommand("search")) {
       figure_search(options);
+    } else if (streams->parsed()) {
+      figure_streams(options, port, stream_counts, stream_posts);
     } else if (stub->parsed()) {
       return run_http_stub(port, body_bytes, threads);
     } else if (tokens->parsed()) {

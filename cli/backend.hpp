@@ -11,6 +11,8 @@
 // login acting_user() found. A new command with an HTTP route adds its operation here,
 // once in each implementation (see ARCHITECTURE.md, "Remote mode").
 
+#include "remote_stream.hpp"
+
 #include <chirp/error.hpp>
 #include <chirp/types.hpp>
 
@@ -70,6 +72,11 @@ public:
   // Timelines
   virtual Result<Page<Tweet>> home_timeline(Id owner, const PageRequest& page, Id viewer) = 0;
   virtual Result<Page<Tweet>> user_timeline(Id user, const PageRequest& page, Id viewer) = 0;
+
+  // Live updates
+  /// Remote mode: OWNER's live home stream (GET /stream/home, remote_stream.hpp), opening
+  /// as this returns. Over a database file none: --follow reads the database itself.
+  virtual std::unique_ptr<LiveHome> live_home(Id /*owner*/) { return nullptr; }
 };
 
 /// The backend over a database file, through CORE (which must outlive it).

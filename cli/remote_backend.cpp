@@ -352,6 +352,13 @@ public:
     return tweets_page(viewer, user_path(user, "/tweets") + page_query(page), page);
   }
 
+  std::unique_ptr<LiveHome> live_home(Id owner) override {
+    auto login = m_acting.find(owner);
+    if (login == m_acting.end()) throw std::logic_error("acting as a user acting_user() did not return");
+    return open_live_home(m_http.server(), "/stream/home", login->second.token,
+                          [](const std::string& data) { return tweet_of(json::parse(data)); });
+  }
+
 private:
   static std::string tweet_path(Id id, std::string_view rest = "") {
     return fmt::format("/tweets/{}{}", id, rest);

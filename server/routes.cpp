@@ -53,7 +53,6 @@ bool within_route_limit(Exchange& x, RouteLimit limit) {
       return within_limit(x.state, x.res, "post", std::to_string(x.caller().id),
                           x.context.rules.posts);
     case RouteLimit::stream: {
-      x.context.streaming = true;
       auto& settings = x.core.settings();
       x.context.stream = x.state.streams.open(settings.value(setting::stream_max_open));
       if (x.context.stream) return true;

@@ -195,6 +195,9 @@ void open_stream(Exchange& x, LiveFeed feed) {
       x.state, std::move(feed), reader, cursor, resumed,
       socket_of(peer_key(x.req.remote_addr, x.req.remote_port), x.req.local_port),
       std::move(x.context.stream), false, {}});
+  // From here the response is a stream: its time open is no request latency (a refusal
+  // above is an ordinary response, and is timed like one).
+  x.context.streaming = true;
   x.res.set_header("Cache-Control", "no-cache");
   x.res.set_header("X-Accel-Buffering", "no");  // a proxy passes each event on at once
   x.res.set_chunked_content_provider(

@@ -77,7 +77,7 @@ struct RequestContext {
   /// A live stream's place under stream.max_open (RouteLimit::stream), taken by the
   /// route wrapper for the handler to keep for the stream's life.
   std::shared_ptr<StreamHub::Lease> stream;
-  bool streaming = false;  ///< a stream route: its time open is no request latency
+  bool streaming = false;  ///< the response is a live stream: its time open is no latency
 };
 
 

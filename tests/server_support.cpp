@@ -2,6 +2,7 @@
 
 #include "support.hpp"
 
+#include <algorithm>
 #include <chirp/core.hpp>
 #include <chirp/settings.hpp>
 
@@ -98,8 +99,12 @@ ServerProcess::ServerProcess(fs::path db, Options options) : m_db(std::move(db))
   REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
   m_stdout_fd = pipe_fds[0];
 
-  std::vector<std::string> args{CHIRP_BINARY, "--db", m_db.string(), "serve", "--port", "0",
-                                "--log-level", options.log_level};
+  std::vector<std::string> args{CHIRP_BINARY, "--db", m_db.string(), "serve", "--log-level",
+                                options.log_level};
+  // A port of its own unless the test names one (a server back where another was).
+  if (std::find(options.extra_args.begin(), options.extra_args.end(), "--port") == options.extra_args.end()) {
+    args.insert(args.end(), {"--port", "0"});
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

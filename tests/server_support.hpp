@@ -27,7 +27,7 @@ struct ServerOptions {
   /// so that tests which do not test limits never trip over them.
   std::map<std::string, std::string> settings;
   bool keep_rate_limits = false;
-  std::vector<std::string> extra_args;  ///< e.g. {"--threads", "4"}
+  std::vector<std::string> extra_args;  ///< e.g. {"--threads", "4"}; "--port" replaces "--port 0"
   std::string log_level = "warn";       ///< "info" logs every request
 };
 

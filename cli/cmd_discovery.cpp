@@ -96,14 +96,14 @@ void add_discovery_commands(CLI::App& app, Context& context) {
   search->callback([&context, search_options] {
     SearchRequest request{joined(search_options->words), search_options->page,
                           search_options->cursor};
+    auto viewer = context.optional_acting_user();
     if (search_options->users) {
-      auto page = expect(context.core().search().users(request));
+      auto page = expect(context.core().search().users(request, viewer ? viewer->id : 0));
       context.printer().users(page.items);
       if (page.items.empty()) context.say_empty("no users found");
       tell_next(page.next_cursor);
       return;
     }
-    auto viewer = context.optional_acting_user();
     auto page = expect(context.core().search().tweets(request, viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
     if (page.items.empty()) context.say_empty("no tweets found");

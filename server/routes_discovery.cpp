@@ -77,7 +77,7 @@ void register_discovery_routes(httplib::Server& server, ServerState& state) {
     SearchRequest request{x.req.get_param_value("q"), *page, std::nullopt};
     if (x.req.has_param("cursor")) request.cursor = x.req.get_param_value("cursor");
     if (type == "users") {
-      auto users = x.core.search().users(request);
+      auto users = x.core.search().users(request, x.viewer());
       if (!users) return send_query_error(x, users.error());
       return send_cursor_page(x, json_users_array(users->items), users->next_cursor);
     }

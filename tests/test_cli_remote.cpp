@@ -19,6 +19,7 @@ using namespace chirp::test::cli;
 using chirp::test::file_bytes;
 using chirp::test::run_chirp;
 using chirp::test::ServerProcess;
+using chirp::test::TempDir;
 
 namespace {
 

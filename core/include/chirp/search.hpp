@@ -59,8 +59,10 @@ public:
 
   /// Users whose handle (REQUEST.query, one leading `@` ignored) or display name, or a
   /// word of it, starts with the query, ignoring ASCII case: an exact handle first, then
-  /// by followers. invalid: an empty or unreadable query, or a bad cursor.
-  Result<SearchPage<User>> users(const SearchRequest& request);
+  /// by followers. VIEWER (0 = anonymous) does not find the users a block stands between
+  /// them and (either way); muted users are still found, so that they can be unmuted.
+  /// invalid: an empty or unreadable query, or a bad cursor.
+  Result<SearchPage<User>> users(const SearchRequest& request, Id viewer = 0);
 };
 
 }  // namespace chirp

@@ -164,7 +164,7 @@ constexpr std::size_t k_max_user_query_bytes = 64;
 
 }  // namespace
 
-Result<SearchPage<User>> Search::users(const SearchRequest& request) {
+Result<SearchPage<User>> Search::users(const SearchRequest& request, Id viewer) {
   std::string_view prefix = request.query;
   while (!prefix.empty() && prefix.front() == ' ') prefix.remove_prefix(1);
   while (!prefix.empty() && prefix.back() == ' ') prefix.remove_suffix(1);
@@ -181,12 +181,14 @@ Result<SearchPage<User>> Search::users(const SearchRequest& request) {
         "SELECT " + user_columns("") +
         " FROM users WHERE id <= ?1 AND id < ?2 AND id > ?3"
         " AND (handle LIKE ?4 ESCAPE '\\' OR name LIKE ?4 ESCAPE '\\' OR name LIKE ?5 ESCAPE '\\')"
+        " AND NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker = ?9 AND blocked = users.id)"
+        "                 OR (blocker = users.id AND blocked = ?9))"
         " ORDER BY handle = ?6 DESC, followers_count DESC, id LIMIT ?7 OFFSET ?8";
     auto q = db.statement(sql.c_str());
     std::string escaped = like_escaped(prefix);
     q.bind(start->snapshot, request.page.max_id.value_or(std::numeric_limits<Id>::max()),
            request.page.since_id.value_or(0), escaped + "%", "% " + escaped + "%", prefix,
-           limit + 1, start->offset);
+           limit + 1, start->offset, viewer);
     SearchPage<User> page;
     while (q.step()) page.items.push_back(read_user_row(*q).user);
     if (page.items.size() > limit) {

@@ -3,8 +3,9 @@
 // tweets a viewer is shown. Every candidate passes through visible_to before it is
 // hydrated, page after page, so that a hidden tweet never fills a page's slot.
 //
-// Blocks and mutes go here: a block hides tweets both ways (neither the blocker nor
-// the blocked sees the other's), a mute hides the muted user's tweets from the muter.
+// A block hides tweets both ways (neither the blocker nor the blocked sees the
+// other's), a mute hides the muted user's tweets from the muter: the same rule as every
+// other list (feed/visibility.hpp, hidden_users), read once per page.
 
 #include <chirp/types.hpp>
 

@@ -13,7 +13,10 @@
 
 #include "remote_stream.hpp"
 
+#include <chirp/discovery.hpp>
 #include <chirp/error.hpp>
+#include <chirp/notifications.hpp>
+#include <chirp/search.hpp>
 #include <chirp/types.hpp>
 
 #include <memory>
@@ -73,10 +76,33 @@ public:
   virtual Result<Page<Tweet>> home_timeline(Id owner, const PageRequest& page, Id viewer) = 0;
   virtual Result<Page<Tweet>> user_timeline(Id user, const PageRequest& page, Id viewer) = 0;
 
+  // Discovery (chirp/discovery.hpp, search.hpp)
+  virtual Result<Page<Tweet>> tag(std::string_view tag, const PageRequest& page, Id viewer) = 0;
+  virtual Result<std::vector<TagCount>> trends(int limit) = 0;
+  virtual Result<SearchPage<Tweet>> search_tweets(const SearchRequest& request, Id viewer) = 0;
+  virtual Result<SearchPage<User>> search_users(const SearchRequest& request, Id viewer) = 0;
+
+  // Blocks and mutes (chirp/blocks.hpp), USER acting on OTHER
+  virtual Result<void> block(Id user, Id other) = 0;
+  virtual Result<void> unblock(Id user, Id other) = 0;
+  virtual Result<void> mute(Id user, Id other) = 0;
+  virtual Result<void> unmute(Id user, Id other) = 0;
+  virtual Result<bool> is_blocking(Id user, Id other) = 0;
+  virtual Result<bool> is_muting(Id user, Id other) = 0;
+  virtual Result<Page<User>> blocked(Id user, const PageRequest& page) = 0;
+  virtual Result<Page<User>> muted(Id user, const PageRequest& page) = 0;
+
+  // Notifications (chirp/notifications.hpp), USER's own
+  virtual Result<Page<Notification>> notifications(Id user, const PageRequest& page,
+                                                   bool unread_only) = 0;
+  virtual Result<std::int64_t> mark_read(Id user, Id up_to) = 0;
+
   // Live updates
   /// Remote mode: OWNER's live home stream (GET /stream/home, remote_stream.hpp), opening
   /// as this returns. Over a database file none: --follow reads the database itself.
   virtual std::unique_ptr<LiveHome> live_home(Id /*owner*/) { return nullptr; }
+  /// Remote mode: USER's live notifications (GET /stream/notifications); as live_home.
+  virtual std::unique_ptr<LiveNotifications> live_notifications(Id /*user*/) { return nullptr; }
 };
 
 /// The backend over a database file, through CORE (which must outlive it).

@@ -18,8 +18,8 @@ struct RelationListOptions {
 
 /// How one of the four commands changes the acting user's relation to another.
 struct RelationChange {
-  Result<void> (Blocks::*action)(Id, Id);
-  bool (Blocks::*holds)(Id, Id);  ///< whether the relation is in place now
+  Result<void> (Backend::*action)(Id, Id);
+  Result<bool> (Backend::*holds)(Id, Id);  ///< whether the relation is in place now
   bool undoing;                   ///< unblock/unmute: undoing nothing is only a note
   const char* done;               ///< "blocked", ...
   const char* not_there;          ///< "you were not blocking", ...
@@ -31,13 +31,13 @@ void change_relations(Context& context, const RelationOptions& options,
   auto me = context.acting_user();
   auto handles = refs_with_stdin(options.handles);
   for_each_ref(handles, [&](const std::string& handle) {
-    auto other = expect(context.core().users().find(handle));
-    auto& blocks = context.core().blocks();
-    if (change.undoing && !(blocks.*change.holds)(me.id, other.id)) {
+    auto& backend = context.backend();
+    auto other = expect(backend.find_user(handle));
+    if (change.undoing && !expect((backend.*change.holds)(me.id, other.id))) {
       context.note(fmt::format("{} @{}", change.not_there, other.handle));
       return;
     }
-    expect((blocks.*change.action)(me.id, other.id));
+    expect((backend.*change.action)(me.id, other.id));
     context.note(fmt::format("{} @{}", change.done, other.handle));
   });
 }
@@ -52,15 +52,15 @@ void add_change_command(CLI::App& app, Context& context, const std::string& name
       [&context, options, change] { change_relations(context, *options, change); });
 }
 
-void add_list_command(CLI::App& app, Context& context, const std::string& name,
+void add_own_list_command(CLI::App& app, Context& context, const std::string& name,
                       const std::string& help,
-                      Result<Page<User>> (Blocks::*list)(Id, const PageRequest&)) {
+                      Result<Page<User>> (Backend::*list)(Id, const PageRequest&)) {
   auto options = std::make_shared<RelationListOptions>();
   auto* command = app.add_subcommand(name, help);
   add_page_options(*command, options->page);
   command->callback([&context, options, list] {
     auto me = context.acting_user();
-    auto page = expect((context.core().blocks().*list)(me.id, options->page));
+    auto page = expect((context.backend().*list)(me.id, options->page));
     context.printer().users(page.items);
   });
 }
@@ -71,19 +71,19 @@ void add_block_commands(CLI::App& app, Context& context) {
   add_change_command(app, context, "block",
                      "Block users: ends the follows both ways; neither sees the other",
                      "The users to block",
-                     {&Blocks::block, &Blocks::is_blocking, false, "blocked", ""});
+                     {&Backend::block, &Backend::is_blocking, false, "blocked", ""});
   add_change_command(app, context, "unblock", "Stop blocking users", "The users to unblock",
-                     {&Blocks::unblock, &Blocks::is_blocking, true, "unblocked",
+                     {&Backend::unblock, &Backend::is_blocking, true, "unblocked",
                       "you were not blocking"});
   add_change_command(app, context, "mute",
                      "Mute users: hide their tweets and notifications from you",
                      "The users to mute",
-                     {&Blocks::mute, &Blocks::is_muting, false, "muted", ""});
+                     {&Backend::mute, &Backend::is_muting, false, "muted", ""});
   add_change_command(app, context, "unmute", "Stop muting users", "The users to unmute",
-                     {&Blocks::unmute, &Blocks::is_muting, true, "unmuted",
+                     {&Backend::unmute, &Backend::is_muting, true, "unmuted",
                       "you were not muting"});
-  add_list_command(app, context, "blocks", "List the users you block", &Blocks::blocked);
-  add_list_command(app, context, "mutes", "List the users you mute", &Blocks::muted);
+  add_own_list_command(app, context, "blocks", "List the users you block", &Backend::blocked);
+  add_own_list_command(app, context, "mutes", "List the users you mute", &Backend::muted);
 }
 
 }  // namespace chirp::cli

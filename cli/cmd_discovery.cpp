@@ -56,7 +56,7 @@ void add_discovery_commands(CLI::App& app, Context& context) {
   add_page_options(*tag, tag_options->page);
   tag->callback([&context, tag_options] {
     auto viewer = context.optional_acting_user();
-    auto page = expect(context.core().discovery().tag(tag_options->tag, tag_options->page,
+    auto page = expect(context.backend().tag(tag_options->tag, tag_options->page,
                                                       viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
     if (page.items.empty()) context.say_empty("no tweets with #" + tag_options->tag);
@@ -69,7 +69,7 @@ void add_discovery_commands(CLI::App& app, Context& context) {
       ->check(CLI::Range(1, k_max_trends))
       ->capture_default_str();
   trends->callback([&context, trends_options] {
-    auto tags = expect(context.core().discovery().trends(trends_options->limit));
+    auto tags = expect(context.backend().trends(trends_options->limit));
     std::vector<Record> records;
     std::vector<std::string> lines;
     for (const auto& t : tags) {
@@ -98,13 +98,13 @@ void add_discovery_commands(CLI::App& app, Context& context) {
                           search_options->cursor};
     auto viewer = context.optional_acting_user();
     if (search_options->users) {
-      auto page = expect(context.core().search().users(request, viewer ? viewer->id : 0));
+      auto page = expect(context.backend().search_users(request, viewer ? viewer->id : 0));
       context.printer().users(page.items);
       if (page.items.empty()) context.say_empty("no users found");
       tell_next(page.next_cursor);
       return;
     }
-    auto page = expect(context.core().search().tweets(request, viewer ? viewer->id : 0));
+    auto page = expect(context.backend().search_tweets(request, viewer ? viewer->id : 0));
     context.printer().tweets(page.items);
     if (page.items.empty()) context.say_empty("no tweets found");
     tell_next(page.next_cursor);

@@ -21,7 +21,7 @@ struct NotificationOptions {
 
 /// Marks USER's notifications up to UP_TO read, and says so.
 void mark_read_up_to(Context& context, Id user, Id up_to) {
-  auto marked = expect(context.core().notifications().mark_read(user, up_to));
+  auto marked = expect(context.backend().mark_read(user, up_to));
   context.note(fmt::format("marked {} read", marked == 1 ? "1 notification"
                                                            : fmt::format("{} notifications", marked)));
 }
@@ -54,6 +54,24 @@ void follow_notifications(Context& context, const User& me, const NotificationOp
   follow(source, start, k_follow_interval);
 }
 
+/// chirp --server URL notifications --follow: GET /stream/notifications after the page.
+void follow_notifications_remotely(Context& context, const User& me,
+                                   const NotificationOptions& options, LiveNotifications& live) {
+  Printer printer = context.printer();
+  printer.append_lists();
+  follow_live<Notification>(
+      live,
+      [&] {
+        auto first = expect(context.backend().notifications(me.id, options.page, options.unread));
+        std::reverse(first.items.begin(), first.items.end());
+        return std::move(first.items);
+      },
+      [&](std::vector<Notification> fresh) {
+        printer.notifications(fresh);
+        if (options.mark_read && !fresh.empty()) mark_read_up_to(context, me.id, fresh.back().id);
+      });
+}
+
 }  // namespace
 
 void add_notification_commands(CLI::App& app, Context& context) {
@@ -67,9 +85,13 @@ void add_notification_commands(CLI::App& app, Context& context) {
   add_follow_flag(*command, options->follow);
   command->callback([&context, options] {
     auto me = context.acting_user();
-    if (options->follow) return follow_notifications(context, me, *options);
-    auto& notifications = context.core().notifications();
-    auto page = expect(notifications.list(me.id, options->page, options->unread));
+    if (options->follow) {
+      if (auto live = context.backend().live_notifications(me.id)) {
+        return follow_notifications_remotely(context, me, *options, *live);
+      }
+      return follow_notifications(context, me, *options);
+    }
+    auto page = expect(context.backend().notifications(me.id, options->page, options->unread));
     context.printer().notifications(page.items);
     if (options->mark_read && !page.items.empty()) {
       mark_read_up_to(context, me.id, page.items.front().id);  // newest first

@@ -49,42 +49,18 @@ void follow_home(Context& context, const User& me, const PageRequest& page) {
   follow(source, start, k_follow_interval);
 }
 
-/// How often --follow in remote mode looks at what its stream's thread received.
-constexpr auto k_remote_follow_interval = std::chrono::milliseconds(20);
-
-/// chirp --server URL timeline --follow: the stream opens first, then the page asked
-/// for is printed oldest first, then each tweet the stream brings; a reset (the server
-/// no longer has all that came after what it sent) prints what the page has new.
+/// chirp --server URL timeline --follow: GET /stream/home after the page asked for.
 void follow_home_remotely(Context& context, const User& me, const PageRequest& page, LiveHome& live) {
-  live.wait_open();
   Printer printer = context.printer();
   printer.append_lists();
-  std::unordered_set<Id> printed;
-  auto print_new = [&](std::vector<Tweet> tweets) {
-    std::erase_if(tweets, [&](const Tweet& t) { return !printed.insert(t.id).second; });
-    printer.tweets(tweets);
-  };
-  auto print_page = [&] {
-    auto first = expect(context.backend().home_timeline(me.id, page, me.id));
-    std::reverse(first.items.begin(), first.items.end());
-    print_new(std::move(first.items));
-  };
-  print_page();
-  FollowSource source{[&] { return static_cast<EventId>(live.received()); },
-                      [&](EventId) {
-                        std::vector<Tweet> fresh;
-                        for (auto& event : live.take()) {
-                          if (event.tweet) {
-                            fresh.push_back(std::move(*event.tweet));
-                            continue;
-                          }
-                          print_new(std::exchange(fresh, {}));
-                          print_page();
-                        }
-                        print_new(std::move(fresh));
-                        return FollowSource::Step{};
-                      }};
-  follow(source, 0, k_remote_follow_interval);
+  follow_live<Tweet>(
+      live,
+      [&] {
+        auto first = expect(context.backend().home_timeline(me.id, page, me.id));
+        std::reverse(first.items.begin(), first.items.end());
+        return std::move(first.items);
+      },
+      [&](std::vector<Tweet> tweets) { printer.tweets(tweets); });
 }
 
 }  // namespace

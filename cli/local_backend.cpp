@@ -70,6 +70,44 @@ public:
     return m_core.timelines().user(user, page, viewer);
   }
 
+  Result<Page<Tweet>> tag(std::string_view tag, const PageRequest& page, Id viewer) override {
+    return m_core.discovery().tag(tag, page, viewer);
+  }
+  Result<std::vector<TagCount>> trends(int limit) override {
+    return m_core.discovery().trends(limit);
+  }
+  Result<SearchPage<Tweet>> search_tweets(const SearchRequest& request, Id viewer) override {
+    return m_core.search().tweets(request, viewer);
+  }
+  Result<SearchPage<User>> search_users(const SearchRequest& request, Id viewer) override {
+    return m_core.search().users(request, viewer);
+  }
+
+  Result<void> block(Id user, Id other) override { return m_core.blocks().block(user, other); }
+  Result<void> unblock(Id user, Id other) override { return m_core.blocks().unblock(user, other); }
+  Result<void> mute(Id user, Id other) override { return m_core.blocks().mute(user, other); }
+  Result<void> unmute(Id user, Id other) override { return m_core.blocks().unmute(user, other); }
+  Result<bool> is_blocking(Id user, Id other) override {
+    return m_core.blocks().is_blocking(user, other);
+  }
+  Result<bool> is_muting(Id user, Id other) override {
+    return m_core.blocks().is_muting(user, other);
+  }
+  Result<Page<User>> blocked(Id user, const PageRequest& page) override {
+    return m_core.blocks().blocked(user, page);
+  }
+  Result<Page<User>> muted(Id user, const PageRequest& page) override {
+    return m_core.blocks().muted(user, page);
+  }
+
+  Result<Page<Notification>> notifications(Id user, const PageRequest& page,
+                                           bool unread_only) override {
+    return m_core.notifications().list(user, page, unread_only);
+  }
+  Result<std::int64_t> mark_read(Id user, Id up_to) override {
+    return m_core.notifications().mark_read(user, up_to);
+  }
+
 private:
   Core& m_core;
   std::string m_where;

@@ -78,6 +78,10 @@ Tweet tweet_of(const json& j) {
               .reply_count = j.at("reply_count").get<std::int64_t>(),
               .liked = j.at("liked").get<bool>(),
               .retweeted = j.at("retweeted").get<bool>()};
+  for (const auto& mention : j.at("mentions")) {
+    tweet.mentions.push_back({.id = id_in(mention.at("id")), .handle = mention.at("handle").get<std::string>()});
+  }
+  tweet.hashtags = j.at("hashtags").get<std::vector<std::string>>();
   if (const json& original = j.at("retweeted_tweet"); !original.is_null()) {
     tweet.original = std::make_shared<const Tweet>(tweet_of(original));
     tweet.text.clear();  // a retweet has no text of its own; JSON shows its original's
@@ -95,6 +99,41 @@ Thread thread_of(const json& j) {
   return Thread{.ancestors = tweets_of(j.at("ancestors")),
                 .tweet = tweet_of(j.at("tweet")),
                 .replies = tweets_of(j.at("replies"))};
+}
+
+Notification notification_of(const json& j) {
+  auto kind_text = j.at("kind").get<std::string>();
+  std::optional<NotificationKind> kind;
+  for (auto k : {NotificationKind::mention, NotificationKind::reply, NotificationKind::like,
+                 NotificationKind::retweet, NotificationKind::follow}) {
+    if (kind_name(k) == kind_text) kind = k;
+  }
+  if (!kind) throw NotChirp{};
+  Notification n{.id = id_in(j.at("id")),
+                 .kind = *kind,
+                 .actor = user_of(j.at("actor")),
+                 .tweet = std::nullopt,
+                 .created_at_ms = time_in(j.at("created_at")),
+                 .read = j.at("read").get<bool>()};
+  if (const json& tweet = j.at("tweet"); !tweet.is_null()) n.tweet = tweet_of(tweet);
+  return n;
+}
+
+TagCount tag_count_of(const json& j) {
+  return TagCount{.tag = j.at("tag").get<std::string>(), .count = j.at("count").get<std::int64_t>()};
+}
+
+/// A ranked search page {"data": [...], "next_cursor": "opaque" | null}.
+template <class T, class ItemOf>
+SearchPage<T> search_page_of(const json& j, ItemOf item_of) {
+  SearchPage<T> page;
+  const json& data = j.at("data");
+  if (!data.is_array()) throw NotChirp{};
+  for (const auto& item : data) page.items.push_back(item_of(item));
+  if (const json& cursor = j.at("next_cursor"); !cursor.is_null()) {
+    page.next_cursor = cursor.get<std::string>();
+  }
+  return page;
 }
 
 /// A page of {"data": [...], "next_cursor": ...} answering REQUEST.
@@ -352,11 +391,73 @@ public:
     return tweets_page(viewer, user_path(user, "/tweets") + page_query(page), page);
   }
 
+  Result<Page<Tweet>> tag(std::string_view tag, const PageRequest& page, Id viewer) override {
+    return tweets_page(viewer, "/tags/" + segment(tag) + page_query(page), page);
+  }
+  Result<std::vector<TagCount>> trends(int limit) override {
+    return as(0, "GET", fmt::format("/trends?limit={}", limit), std::nullopt, [](const json& j) {
+      std::vector<TagCount> out;
+      for (const auto& item : j.at("data")) out.push_back(tag_count_of(item));
+      return out;
+    });
+  }
+  Result<SearchPage<Tweet>> search_tweets(const SearchRequest& request, Id viewer) override {
+    return as(viewer, "GET", search_path(request, "tweets"), std::nullopt,
+              [](const json& j) { return search_page_of<Tweet>(j, tweet_of); });
+  }
+  Result<SearchPage<User>> search_users(const SearchRequest& request, Id viewer) override {
+    return as(viewer, "GET", search_path(request, "users"), std::nullopt,
+              [](const json& j) { return search_page_of<User>(j, user_of); });
+  }
+
+  Result<void> block(Id user, Id other) override {
+    return done(call_as(user, "POST", user_path(other, "/block")));
+  }
+  Result<void> unblock(Id user, Id other) override {
+    return done(call_as(user, "DELETE", user_path(other, "/block")));
+  }
+  Result<void> mute(Id user, Id other) override {
+    return done(call_as(user, "POST", user_path(other, "/mute")));
+  }
+  Result<void> unmute(Id user, Id other) override {
+    return done(call_as(user, "DELETE", user_path(other, "/mute")));
+  }
+  Result<bool> is_blocking(Id user, Id other) override {
+    return as(user, "GET", user_path(other, "/block"), std::nullopt,
+              [](const json& j) { return j.at("blocking").get<bool>(); });
+  }
+  Result<bool> is_muting(Id user, Id other) override {
+    return as(user, "GET", user_path(other, "/mute"), std::nullopt,
+              [](const json& j) { return j.at("muting").get<bool>(); });
+  }
+  Result<Page<User>> blocked(Id user, const PageRequest& page) override {
+    return as(user, "GET", "/blocks" + page_query(page), std::nullopt,
+              [&](const json& j) { return page_of<User>(j, page, user_of); });
+  }
+  Result<Page<User>> muted(Id user, const PageRequest& page) override {
+    return as(user, "GET", "/mutes" + page_query(page), std::nullopt,
+              [&](const json& j) { return page_of<User>(j, page, user_of); });
+  }
+
+  Result<Page<Notification>> notifications(Id user, const PageRequest& page,
+                                           bool unread_only) override {
+    std::string path = "/notifications" + page_query(page) + (unread_only ? "&unread=true" : "");
+    return as(user, "GET", path, std::nullopt,
+              [&](const json& j) { return page_of<Notification>(j, page, notification_of); });
+  }
+  Result<std::int64_t> mark_read(Id user, Id up_to) override {
+    return as(user, "POST", "/notifications/read", json{{"up_to", std::to_string(up_to)}},
+              [](const json& j) { return j.at("marked").get<std::int64_t>(); });
+  }
+
   std::unique_ptr<LiveHome> live_home(Id owner) override {
-    auto login = m_acting.find(owner);
-    if (login == m_acting.end()) throw std::logic_error("acting as a user acting_user() did not return");
-    return open_live_home(m_http.server(), "/stream/home", login->second.token,
-                          [](const std::string& data) { return tweet_of(json::parse(data)); });
+    return open_live<Tweet>(m_http.server(), "/stream/home", token_of(owner), "tweet",
+                            [](const std::string& data) { return tweet_of(json::parse(data)); });
+  }
+  std::unique_ptr<LiveNotifications> live_notifications(Id user) override {
+    return open_live<Notification>(
+        m_http.server(), "/stream/notifications", token_of(user), "notification",
+        [](const std::string& data) { return notification_of(json::parse(data)); });
   }
 
 private:
@@ -365,6 +466,19 @@ private:
   }
   static std::string user_path(Id id, std::string_view rest = "") {
     return fmt::format("/users/{}{}", id, rest);
+  }
+
+  static std::string search_path(const SearchRequest& request, std::string_view type) {
+    std::string path = fmt::format("/search?type={}&q={}&{}", type, segment(request.query),
+                                   page_query(request.page).substr(1));
+    if (request.cursor) path += "&cursor=" + segment(*request.cursor);
+    return path;
+  }
+
+  const std::string& token_of(Id user) const {
+    auto login = m_acting.find(user);
+    if (login == m_acting.end()) throw std::logic_error("acting as a user acting_user() did not return");
+    return login->second.token;
   }
 
   /// METHOD PATH as USER (an id acting_user() returned; 0: anonymous).

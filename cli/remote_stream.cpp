@@ -22,16 +22,17 @@ using Clock = std::chrono::steady_clock;
 /// 300) for this long, the connection is taken for dead and opened again.
 constexpr int k_read_timeout_s = 330;
 
-class RemoteLiveHome final : public LiveHome {
+template <class T>
+class RemoteLive final : public Live<T> {
 public:
-  RemoteLiveHome(std::string server, std::string path, std::string token,
-                 std::function<Tweet(const std::string&)> tweet_of)
+  RemoteLive(std::string server, std::string path, std::string token, std::string event,
+             std::function<T(const std::string&)> item_of)
       : m_server(std::move(server)), m_path(std::move(path)), m_token(std::move(token)),
-        m_tweet_of(std::move(tweet_of)) {
+        m_item_event(std::move(event)), m_item_of(std::move(item_of)) {
     m_thread = std::thread([this] { run(); });
   }
 
-  ~RemoteLiveHome() override {
+  ~RemoteLive() override {
     {
       std::lock_guard lock(m_mutex);
       m_stopping = true;
@@ -53,7 +54,7 @@ public:
     return m_received;
   }
 
-  std::vector<LiveTweet> take() override {
+  std::vector<LiveEvent<T>> take() override {
     std::lock_guard lock(m_mutex);
     return std::exchange(m_events, {});
   }
@@ -179,13 +180,13 @@ private:
   }
 
   bool dispatch() {
-    std::optional<LiveTweet> event;
+    std::optional<LiveEvent<T>> event;
     if (m_has_data) {
       if (m_event == "reset") {
-        event = LiveTweet{};
-      } else if (m_event == "tweet") {
+        event = LiveEvent<T>{};
+      } else if (m_event == m_item_event) {
         try {
-          event = LiveTweet{m_tweet_of(m_data)};
+          event = LiveEvent<T>{m_item_of(m_data)};
         } catch (const std::exception&) {
           fail(fmt::format("{} sent a stream event this chirp cannot read: is it a chirp server of "
                            "another version?",
@@ -210,7 +211,8 @@ private:
   const std::string m_server;
   const std::string m_path;
   const std::string m_token;
-  const std::function<Tweet(const std::string&)> m_tweet_of;
+  const std::string m_item_event;
+  const std::function<T(const std::string&)> m_item_of;
 
   // The reading thread's own.
   std::string m_text;
@@ -227,7 +229,7 @@ private:
   std::string m_failure;
   std::string m_last_id;
   std::chrono::milliseconds m_retry{3000};
-  std::vector<LiveTweet> m_events;
+  std::vector<LiveEvent<T>> m_events;
   std::uint64_t m_received = 0;
 
   std::thread m_thread;  // last: starts once the rest is made
@@ -235,10 +237,18 @@ private:
 
 }  // namespace
 
-std::unique_ptr<LiveHome> open_live_home(const std::string& server, const std::string& path,
-                                         const std::string& token,
-                                         std::function<Tweet(const std::string&)> tweet_of) {
-  return std::make_unique<RemoteLiveHome>(server, path, token, std::move(tweet_of));
+template <class T>
+std::unique_ptr<Live<T>> open_live(const std::string& server, const std::string& path,
+                                   const std::string& token, const std::string& event,
+                                   std::function<T(const std::string&)> item_of) {
+  return std::make_unique<RemoteLive<T>>(server, path, token, event, std::move(item_of));
 }
+
+template std::unique_ptr<Live<Tweet>> open_live(const std::string&, const std::string&,
+                                                const std::string&, const std::string&,
+                                                std::function<Tweet(const std::string&)>);
+template std::unique_ptr<Live<Notification>> open_live(
+    const std::string&, const std::string&, const std::string&, const std::string&,
+    std::function<Notification(const std::string&)>);
 
 }  // namespace chirp::cli

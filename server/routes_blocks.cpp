@@ -8,12 +8,20 @@ namespace chirp::server {
 namespace {
 
 using RelationAction = Result<void> (Blocks::*)(Id, Id);
+using RelationHolds = bool (Blocks::*)(Id, Id);
 using RelationList = Result<Page<User>> (Blocks::*)(Id, const PageRequest&);
 
-/// POST (ACTION) or DELETE (UNDO) of one relation, answered with {FIELD: bool, "user"}.
+/// GET (whether the caller HOLDS it), POST (ACTION) or DELETE (UNDO) of one relation,
+/// each answered with {FIELD: bool, "user"}.
 void add_relation_routes(httplib::Server& server, ServerState& state, const char* pattern,
-                         const char* label, const char* field, RelationAction action,
-                         RelationAction undo) {
+                         const char* label, const char* field, RelationHolds holds,
+                         RelationAction action, RelationAction undo) {
+  add_route(server, state, {"GET", pattern, label, Access::login}, [field, holds](Exchange& x) {
+    auto target = path_user(x);
+    if (!target) return;
+    bool held = (x.core.blocks().*holds)(x.caller().id, target->id);
+    send_json(x.res, 200, {{field, held}, {"user", to_json(*target)}});
+  });
   for (const char* method : {"POST", "DELETE"}) {
     bool doing = std::string(method) == "POST";
     add_route(server, state, {method, pattern, label, Access::login},
@@ -44,9 +52,9 @@ void add_list_route(httplib::Server& server, ServerState& state, const char* pat
 
 void register_block_routes(httplib::Server& server, ServerState& state) {
   add_relation_routes(server, state, R"(/users/([^/]+)/block)", "/users/{id}/block", "blocking",
-                      &Blocks::block, &Blocks::unblock);
+                      &Blocks::is_blocking, &Blocks::block, &Blocks::unblock);
   add_relation_routes(server, state, R"(/users/([^/]+)/mute)", "/users/{id}/mute", "muting",
-                      &Blocks::mute, &Blocks::unmute);
+                      &Blocks::is_muting, &Blocks::mute, &Blocks::unmute);
   add_list_route(server, state, "/blocks", &Blocks::blocked);
   add_list_route(server, state, "/mutes", &Blocks::muted);
 }

@@ -179,9 +179,9 @@ TEST_CASE("server: tag pages and search hide what blocks and mutes hide") {
   CHECK(ids("/tags/tea", carol.token) == both);
 }
 
-TEST_CASE("cli: tag, search and search --users hide what blocks and mutes hide") {
+CHIRP_CLI_TEST_CASE("cli: tag, search and search --users hide what blocks and mutes hide") {
   using namespace chirp::test::cli;
-  Sandbox box;
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol"});
   const std::string from_bob = box.post("bob", "bob on #tea and oolong");
   const std::string from_carol = box.post("carol", "carol on #tea and oolong");

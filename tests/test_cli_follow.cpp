@@ -62,13 +62,13 @@ TEST_CASE("cli follow: timeline --follow prints each new tweet as it arrives, in
   }
 }
 
-TEST_CASE("cli follow: notifications --follow prints each new notification as it arrives") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli follow: notifications --follow prints each new notification as it arrives") {
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol"});
   for (const std::string format : {"human", "jsonl", "csv", "tsv", "json"}) {
     CAPTURE(format);
-    auto follow = RunningCommand::chirp({"--as", "alice", "notifications", "--follow", "--format", format},
-                                        box.env);
+    auto follow = RunningCommand::chirp(
+        box.args_of({"--as", "alice", "notifications", "--follow", "--format", format}), box.env);
     // Something printed first, so the new notification is surely one that came after
     // the command started: the header, or, for the others, a first mention.
     std::vector<std::string> seen;

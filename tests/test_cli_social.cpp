@@ -10,8 +10,8 @@
 using namespace chirp::test;
 using namespace chirp::test::cli;
 
-TEST_CASE("cli: block, unblock, mute, unmute, blocks, mutes") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: block, unblock, mute, unmute, blocks, mutes") {
+  Sandbox box(mode);
   box.users({"alice", "bob", "carol", "dave"});
   box.follow("bob", "alice");
   box.follow("alice", "bob");
@@ -81,8 +81,8 @@ TEST_CASE("cli: block, unblock, mute, unmute, blocks, mutes") {
   }
 }
 
-TEST_CASE("cli: notifications") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: notifications") {
+  Sandbox box(mode);
   box.users({"alice", "bob"});
   std::string tweet = box.post("alice", "alice's tweet");
   box.ok({"--as", "bob", "follow", "alice"});

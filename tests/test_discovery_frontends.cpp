@@ -24,8 +24,8 @@ std::string encoded(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("cli: mentions, hashtags, tag, trends and search") {
-  Sandbox box;
+CHIRP_CLI_TEST_CASE("cli: mentions, hashtags, tag, trends and search") {
+  Sandbox box(mode);
   box.users({"alice", "bob"});
   auto first = box.post("alice", "hello @bob and @nosuch #Coffee #日本");
   auto second = box.post("bob", "more #coffee, data science");

@@ -42,6 +42,15 @@ TEST_CASE("server: blocks and mutes") {
   auto reply = post_json(client, "/tweets", {{"text", "hi"}, {"reply_to", tweet}}, bob.token);
   CHECK(reply.status == 403);
 
+  auto holds = get(client, "/users/bob/block", alice.token);
+  REQUIRE(holds.status == 200);
+  CHECK(holds.json()["blocking"] == true);
+  CHECK(holds.json()["user"]["handle"] == "bob");
+  CHECK(get(client, "/users/alice/block", bob.token).json()["blocking"] == false);  // one way
+  CHECK(get(client, "/users/bob/mute", alice.token).json()["muting"] == false);
+  CHECK(get(client, "/users/nobody/block", alice.token).status == 404);
+  CHECK(get(client, "/users/bob/block").status == 401);
+
   auto list = get(client, "/blocks", alice.token);
   REQUIRE(list.status == 200);
   REQUIRE(list.json()["data"].size() == 1);
@@ -63,6 +72,7 @@ TEST_CASE("server: blocks and mutes") {
   auto muted = request(client, "POST", "/users/alice/mute", "", bob.token);
   REQUIRE(muted.status == 200);
   CHECK(muted.json()["muting"] == true);
+  CHECK(get(client, "/users/alice/mute", bob.token).json()["muting"] == true);
   CHECK(get(client, "/users/bob/timeline", bob.token).json()["data"].empty());
   CHECK(get(client, "/mutes", bob.token).json()["data"][0]["handle"] == "alice");
   CHECK(request(client, "POST", "/users/bob/mute", "", bob.token).status == 422);  // oneself

@@ -397,6 +397,25 @@ TEST_CASE("chirp::Archive blocks and mutes") {
           std::string::npos);
   }
 
+  SUBCASE("a block on a later line ends a follow of an earlier one, as chirp block does") {
+    // Written by hand: exports put blocks first. Lines 0-4 are the header and users.
+    std::vector<std::string> text(lines.begin(), lines.begin() + 5);
+    text.push_back(R"({"type":"follow","follower":")" + carol + R"(","followee":")" + bob +
+                   R"(","created_at":1})");
+    for (std::size_t i = 8; i < lines.size(); ++i) text.push_back(lines[i]);  // follows, tweets, likes
+    text.push_back(lines[5]);  // carol blocks bob
+    std::string joined;
+    for (const auto& line : text) joined += line + "\n";
+    ArchiveEmptyDb target(source);
+    auto report = archive_import_into(target.core, joined);
+    CHECK(report.added.blocks == 1);
+    CHECK_FALSE(target.core.graph().is_following(source.carol, source.bob));
+    CHECK(must(target.core.users().by_id(source.bob)).followers_count == 0);
+    // Nothing of bob's was back-filled into carol's timeline for the follow that ended.
+    archive_require_clean(target.core);
+    CHECK(target.home_ids(source.carol) == source.home_ids(source.carol));
+  }
+
   SUBCASE("bad block and mute lines") {
     ArchiveEmptyDb target(source);
     auto refuse = [&](const std::string& line, const std::string& expected) {

@@ -68,12 +68,15 @@ std::string checked_summary(const CheckReport& report) {
   if (!report.integrity_ok) {
     return "the database file is damaged (integrity_check failed); the other checks were skipped";
   }
-  std::string out = fmt::format("checked {}, {}, {}, {}, {}",
+  std::string out = fmt::format("checked {}, {}, {}, {}, {}, {}, {}, {}",
                                 plural(report.users, "user", "users"),
                                 plural(report.tweets, "tweet", "tweets"),
                                 plural(report.follows, "follow", "follows"),
                                 plural(report.likes, "like", "likes"),
-                                plural(report.inbox_rows, "inbox row", "inbox rows"));
+                                plural(report.inbox_rows, "inbox row", "inbox rows"),
+                                plural(report.blocks, "block", "blocks"),
+                                plural(report.mutes, "mute", "mutes"),
+                                plural(report.notifications, "notification", "notifications"));
   if (report.queue.depth > 0) {
     out += fmt::format(" ({} waiting for fan-out)", plural(report.queue.depth, "tweet", "tweets"));
   }
@@ -138,8 +141,13 @@ void print_repair(Context& context, const RepairReport& report) {
   }
   context.printer().records(k_repaired_columns, records, lines);
   std::string changes = fmt::format(
-      "deleted {}, set {} to the recount, deleted {}, rebuilt {}",
-      plural(report.dangling_deleted, "dangling like or follow", "dangling likes and follows"),
+      "deleted {}, {}, {}; restamped {}; set {} to the recount, deleted {}, rebuilt {}",
+      plural(report.dangling_deleted, "dangling like, follow, block or mute",
+             "dangling likes, follows, blocks and mutes"),
+      plural(report.relations_deleted, "follow across a block or self-relation",
+             "follows across blocks and self-relations"),
+      plural(report.notifications_deleted, "stale notification", "stale notifications"),
+      plural(report.stamps_fixed, "hides_version", "hides_versions"),
       plural(report.counters_fixed, "counter", "counters"),
       plural(report.inbox_rows_deleted, "inbox row", "inbox rows"),
       plural(report.inboxes_rebuilt, "inbox", "inboxes"));
@@ -190,10 +198,11 @@ void add_admin_commands(CLI::App& app, Context& context) {
   };
   auto check_options = std::make_shared<CheckOptions>();
   auto* check = app.add_subcommand(
-      "check", "Check the file, counters and timelines against the tables (exit 1 on problems)");
+      "check", "Check the file, counters, timelines, blocks and notifications against the tables "
+               "(exit 1 on problems)");
   check->add_flag("--repair", check_options->repair,
                   "Recount counters, rebuild timelines that lack tweets, drop rows that should "
-                  "not be there; then check again");
+                  "not be there (follows across blocks, stale notifications); then check again");
   check->callback([&context, check_options] {
     auto& maintenance = context.core().maintenance();
     if (check_options->repair) {

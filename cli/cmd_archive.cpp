@@ -23,9 +23,13 @@ std::string count_of(std::int64_t n, std::string_view one, std::string_view many
 }
 
 std::string counts_text(const ArchiveCounts& c) {
-  return fmt::format("{}, {}, {}, {}", count_of(c.users, "user", "users"),
-                     count_of(c.follows, "follow", "follows"), count_of(c.tweets, "tweet", "tweets"),
-                     count_of(c.likes, "like", "likes"));
+  std::string text = fmt::format("{}, {}, {}, {}", count_of(c.users, "user", "users"),
+                                 count_of(c.follows, "follow", "follows"),
+                                 count_of(c.tweets, "tweet", "tweets"), count_of(c.likes, "like", "likes"));
+  // Most databases have none: named only when there are some.
+  if (c.blocks > 0) text += ", " + count_of(c.blocks, "block", "blocks");
+  if (c.mutes > 0) text += ", " + count_of(c.mutes, "mute", "mutes");
+  return text;
 }
 
 /// Writes the export to PATH beside it first (mode 0600: it may hold password hashes),
@@ -104,7 +108,7 @@ void add_archive_commands(CLI::App& app, Context& context) {
   };
   auto export_options = std::make_shared<ExportCommand>();
   auto* exp = app.add_subcommand(
-      "export", "Write the whole database as JSON Lines (users, follows, tweets, likes)");
+      "export", "Write the whole database as JSON Lines (users, blocks, mutes, follows, tweets, likes)");
   exp->add_option("file", export_options->path, "The file to write, or - for stdout (the default)")
       ->type_name("FILE|-")
       ->check(completes(Completion::file));
@@ -188,10 +192,14 @@ void add_archive_commands(CLI::App& app, Context& context) {
                               {"follows_added", report.added.follows},
                               {"tweets_added", report.added.tweets},
                               {"likes_added", report.added.likes},
+                              {"blocks_added", report.added.blocks},
+                              {"mutes_added", report.added.mutes},
                               {"users_present", report.present.users},
                               {"follows_present", report.present.follows},
                               {"tweets_present", report.present.tweets},
                               {"likes_present", report.present.likes},
+                              {"blocks_present", report.present.blocks},
+                              {"mutes_present", report.present.mutes},
                               {"self_follows", report.self_follows},
                               {"seconds", seconds}},
                              human);

@@ -141,8 +141,8 @@ complete -c chirp -n '__chirp_at chirp 0' -a worker -d 'Run the timeline fan-out
 complete -c chirp -n '__chirp_at chirp 0' -a serve -d 'Run the HTTP/JSON server (until SIGINT or SIGTERM)'
 complete -c chirp -n '__chirp_at chirp 0' -a config -d 'Show and change the settings in the database'
 complete -c chirp -n '__chirp_at chirp 0' -a backup -d 'Copy the database (safe while the server runs) and its token secret to PATH'
-complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters and timelines against the tables (exit 1 on problems)'
-complete -c chirp -n '__chirp_at chirp 0' -a export -d 'Write the whole database as JSON Lines (users, follows, tweets, likes)'
+complete -c chirp -n '__chirp_at chirp 0' -a check -d 'Check the file, counters, timelines, blocks and notifications against the tables (exit 1 on problems)'
+complete -c chirp -n '__chirp_at chirp 0' -a export -d 'Write the whole database as JSON Lines (users, blocks, mutes, follows, tweets, likes)'
 complete -c chirp -n '__chirp_at chirp 0' -a import -d 'Load a `chirp export` file (or, with --edges, a follower edge list)'
 complete -c chirp -n '__chirp_at chirp 0' -a login -d 'Log in to the server of --server URL and keep the token: later commands run there'
 complete -c chirp -n '__chirp_at chirp 0' -a logout -d 'Revoke the login (every token of the user, on the server) and forget it here'
@@ -277,7 +277,7 @@ complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours 
 complete -c chirp -n '__chirp_at "chirp backup" 0' -F
 
 # chirp check
-complete -c chirp -n '__chirp_in "chirp check"' -l repair -d 'Recount counters, rebuild timelines that lack tweets, drop rows that should not be there; then check again'
+complete -c chirp -n '__chirp_in "chirp check"' -l repair -d 'Recount counters, rebuild timelines that lack tweets, drop rows that should not be there (follows across blocks, stale notifications); then check again'
 
 # chirp export
 complete -c chirp -n '__chirp_in "chirp export"' -l without-passwords -d 'Leave out password hashes (imported users then cannot log in)'

@@ -111,7 +111,7 @@ TEST_CASE("chirp::Archive round trip") {
     std::vector<json> lines;
     for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
     REQUIRE(lines.size() == 1 + 4 + 4 + 8 + 3);
-    CHECK(lines[0] == json{{"type", "chirp_export"}, {"version", 1}});
+    CHECK(lines[0] == json{{"type", "chirp_export"}, {"version", 2}});
     CHECK(lines[1]["type"] == "user");
     CHECK(lines[1]["handle"] == "alice");
     CHECK(lines[1]["name"] == "Alice Ä");
@@ -251,7 +251,8 @@ TEST_CASE("chirp::Archive refusals") {
            "line 2: the handle 'zed' is taken");
     refuse(prefix + R"({"type":"like","liker":"5","tweet":"1","created_at":99999999999999})" "\n",
            "in the future");
-    refuse(R"({"type":"chirp_export","version":2})" "\n", "line 1: export format version 2");
+    refuse(R"({"type":"chirp_export","version":3})" "\n", "line 1: export format version 3");
+    refuse(R"({"type":"chirp_export","version":0})" "\n", "line 1: export format version 0");
   }
 
   SUBCASE("a later batch's bad line leaves the batches before it") {
@@ -269,6 +270,225 @@ TEST_CASE("chirp::Archive refusals") {
     CHECK_FALSE(target.core.users().find("eve3").has_value());
   }
   CHECK(must(target.core.users().by_id(existing)).handle == "zed");
+}
+
+namespace {
+
+/// ArchiveRichDb with blocks and mutes: carol blocks bob (which ended carol's follow of
+/// bob), bob mutes carol, dave mutes alice.
+struct ArchiveBlocksDb : ArchiveRichDb {
+  ArchiveBlocksDb() {
+    clock->advance_ms(10);
+    must_ok(core.blocks().block(carol, bob));
+    clock->advance_ms(10);
+    must_ok(core.blocks().mute(bob, carol));
+    must_ok(core.blocks().mute(dave, alice));
+    core.fanout().drain();
+  }
+};
+
+/// TEXT's lines.
+std::vector<std::string> archive_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("chirp::Archive blocks and mutes") {
+  ArchiveBlocksDb source;
+  archive_require_clean(source.core);
+  REQUIRE_FALSE(source.core.graph().is_following(source.carol, source.bob));
+  std::string first = archive_export_of(source.core);
+  auto lines = archive_lines(first);
+  const std::string carol = std::to_string(source.carol);
+  const std::string bob = std::to_string(source.bob);
+
+  SUBCASE("the format: blocks and mutes after the users, before the follows, with their times") {
+    REQUIRE(lines.size() == 1 + 4 + 1 + 2 + 3 + 8 + 3);
+    CHECK(json::parse(lines[0]) == json{{"type", "chirp_export"}, {"version", 2}});
+    auto block = json::parse(lines[5]);
+    CHECK(block["type"] == "block");
+    CHECK(block["blocker"] == carol);
+    CHECK(block["blocked"] == bob);
+    CHECK(block["created_at"].get<std::int64_t>() ==
+          std::stoll(sqlite3(source.dir / "chirp.db", "SELECT created_at FROM blocks")));
+    CHECK(block.size() == 4);
+    auto mute = json::parse(lines[6]);
+    CHECK(mute["type"] == "mute");
+    CHECK(json::parse(lines[7])["type"] == "mute");
+    CHECK(mute.size() == 4);
+    // Key order: bob < dave (user ids grow with time).
+    CHECK(mute["muter"] == bob);
+    CHECK(mute["muted"] == carol);
+    CHECK(json::parse(lines[8])["type"] == "follow");
+    // Notifications (there are some) are not exported.
+    REQUIRE(sqlite3(source.dir / "chirp.db", "SELECT count(*) FROM notifications") != "0");
+    CHECK(first.find("notification") == std::string::npos);
+  }
+
+  SUBCASE("into an empty database: the same relations, applied, and the same bytes back") {
+    ArchiveEmptyDb target(source);
+    auto report = archive_import_into(target.core, first);
+    CHECK(report.added.blocks == 1);
+    CHECK(report.added.mutes == 2);
+    CHECK(report.added.follows == 3);
+    CHECK(archive_export_of(target.core) == first);
+    // Clean: the stamps that make reads apply a block or mute moved too.
+    archive_require_clean(target.core);
+    CHECK(target.core.blocks().is_blocking(source.carol, source.bob));
+    CHECK(target.core.blocks().is_muting(source.bob, source.carol));
+    CHECK(target.core.blocks().is_muting(source.dave, source.alice));
+    check_error(target.core.graph().follow(source.bob, source.carol), Code::forbidden);
+    for (Id id : {source.alice, source.bob, source.carol, source.dave}) {
+      CHECK(source.home_ids(id) == target.home_ids(id));
+    }
+
+    SUBCASE("a second import adds nothing") {
+      auto again = archive_import_into(target.core, first);
+      CHECK(again.added.total() == 0);
+      CHECK(again.present.blocks == 1);
+      CHECK(again.present.mutes == 2);
+      CHECK(archive_export_of(target.core) == first);
+    }
+  }
+
+  SUBCASE("a block in a later export ends the follows in the database imported into") {
+    ArchiveEmptyDb target(source);
+    archive_import_into(target.core, first);
+    REQUIRE(target.core.graph().is_following(source.carol, source.alice));
+    must_ok(source.core.blocks().block(source.alice, source.carol));
+    std::string second = archive_export_of(source.core);
+    target.clock->set_ms(source.clock->now_ms() + 1000);
+    auto report = archive_import_into(target.core, second);
+    CHECK(report.added.blocks == 1);
+    CHECK_FALSE(target.core.graph().is_following(source.carol, source.alice));
+    CHECK(must(target.core.users().by_id(source.alice)).followers_count == 1);
+    CHECK(target.home_ids(source.carol) == source.home_ids(source.carol));
+    CHECK(archive_export_of(target.core) == second);
+    archive_require_clean(target.core);
+  }
+
+  SUBCASE("a follow a block forbids is a bad line: nothing of its batch is written") {
+    ArchiveEmptyDb target(source);
+    std::string before = archive_export_of(target.core);
+    std::string follow = R"({"type":"follow","follower":")" + carol + R"(","followee":")" + bob +
+                         R"(","created_at":1})";
+    std::string text = first + follow + "\n";
+    std::istringstream in(text);
+    auto result = target.core.archive().import_jsonl(in);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == Code::invalid);
+    INFO(result.error().message);
+    CHECK(result.error().message.find("line " + std::to_string(lines.size() + 1) + ": user " +
+                                      carol + " follows user " + bob +
+                                      ", but a block stands between them") != std::string::npos);
+    CHECK(archive_export_of(target.core) == before);
+    // The other way round too, and against a block the database already holds.
+    archive_import_into(target.core, first);
+    std::string back = R"({"type":"follow","follower":")" + bob + R"(","followee":")" + carol +
+                       R"(","created_at":1})";
+    std::istringstream in2(back + "\n");
+    auto again = target.core.archive().import_jsonl(in2);
+    REQUIRE_FALSE(again.has_value());
+    CHECK(again.error().message.find("line 1: user " + bob + " follows user " + carol) !=
+          std::string::npos);
+  }
+
+  SUBCASE("a block on a later line ends a follow of an earlier one, as chirp block does") {
+    // Written by hand: exports put blocks first. Lines 0-4 are the header and users.
+    std::vector<std::string> text(lines.begin(), lines.begin() + 5);
+    text.push_back(R"({"type":"follow","follower":")" + carol + R"(","followee":")" + bob +
+                   R"(","created_at":1})");
+    for (std::size_t i = 8; i < lines.size(); ++i) text.push_back(lines[i]);  // follows, tweets, likes
+    text.push_back(lines[5]);  // carol blocks bob
+    std::string joined;
+    for (const auto& line : text) joined += line + "\n";
+    ArchiveEmptyDb target(source);
+    auto report = archive_import_into(target.core, joined);
+    CHECK(report.added.blocks == 1);
+    CHECK_FALSE(target.core.graph().is_following(source.carol, source.bob));
+    CHECK(must(target.core.users().by_id(source.bob)).followers_count == 0);
+    // Nothing of bob's was back-filled into carol's timeline for the follow that ended.
+    archive_require_clean(target.core);
+    CHECK(target.home_ids(source.carol) == source.home_ids(source.carol));
+  }
+
+  SUBCASE("bad block and mute lines") {
+    ArchiveEmptyDb target(source);
+    auto refuse = [&](const std::string& line, const std::string& expected) {
+      std::istringstream in(first + line + "\n");
+      auto result = target.core.archive().import_jsonl(in);
+      REQUIRE_FALSE(result.has_value());
+      INFO(result.error().message);
+      CHECK(result.error().message.find(expected) != std::string::npos);
+    };
+    std::string at = "line " + std::to_string(lines.size() + 1) + ": ";
+    refuse(R"({"type":"block","blocker":")" + bob + R"(","blocked":")" + bob + R"(","created_at":1})",
+           at + "user " + bob + " blocks themselves");
+    refuse(R"({"type":"mute","muter":")" + bob + R"(","muted":")" + bob + R"(","created_at":1})",
+           at + "user " + bob + " mutes themselves");
+    refuse(R"({"type":"block","blocker":")" + bob + R"(","blocked":"424242","created_at":1})",
+           at + "a block names user 424242, which neither the database nor an earlier line holds");
+    refuse(R"({"type":"mute","muter":"424242","muted":")" + bob + R"(","created_at":1})",
+           at + "a mute names user 424242");
+    refuse(R"({"type":"mute","muter":")" + bob + R"(","muted":")" + carol + R"("})",
+           at + "a mute needs the field 'created_at'");
+    refuse(R"({"type":"block","blocker":")" + bob + R"(","blocked":")" + carol +
+               R"(","created_at":1,"reason":"spam"})",
+           at + "unknown field 'reason' in a block");
+    CHECK(must(target.core.users().list({})).items.empty());
+  }
+}
+
+TEST_CASE("chirp::Archive reads a version 1 export (before blocks and mutes)") {
+  ArchiveRichDb source;
+  std::string current = archive_export_of(source.core);
+  std::string header2 = R"({"type":"chirp_export","version":2})";
+  REQUIRE(current.starts_with(header2 + "\n"));
+  std::string old = R"({"type":"chirp_export","version":1})" + current.substr(header2.size());
+  ArchiveEmptyDb target(source);
+  auto report = archive_import_into(target.core, old);
+  CHECK(report.added.users == 4);
+  CHECK(report.added.tweets == 8);
+  CHECK(report.added.blocks == 0);
+  CHECK(archive_export_of(target.core) == current);
+  archive_require_clean(target.core);
+}
+
+TEST_CASE("chirp export and import with blocks: the CLI names them") {
+  TempDir dir;
+  auto a = dir / "a.db";
+  auto b = dir / "b.db";
+  auto run = [&](const fs::path& db, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db.string()});
+    return run_chirp(args);
+  };
+  for (const char* handle : {"alice", "bob", "carol"}) REQUIRE(run(a, {"user", "add", handle}).exit_code == 0);
+  REQUIRE(run(a, {"--as", "bob", "follow", "alice"}).exit_code == 0);
+  REQUIRE(run(a, {"--as", "alice", "block", "carol"}).exit_code == 0);
+  REQUIRE(run(a, {"--as", "bob", "mute", "carol"}).exit_code == 0);
+  REQUIRE(run(a, {"--as", "alice", "mute", "bob"}).exit_code == 0);
+  auto path = (dir / "a.jsonl").string();
+  auto exported = run(a, {"export", path});
+  INFO(archive_describe(exported));
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.err.find("exported 3 users, 1 follow, 0 tweets, 0 likes, 1 block, 2 mutes to") !=
+        std::string::npos);
+  auto imported = run(b, {"--format", "json", "import", path});
+  INFO(archive_describe(imported));
+  REQUIRE(imported.exit_code == 0);
+  auto record = json::parse(imported.out);
+  CHECK(record["blocks_added"] == 1);
+  CHECK(record["mutes_added"] == 2);
+  CHECK(record["blocks_present"] == 0);
+  CHECK(run(b, {"check"}).exit_code == 0);
+  auto blocked = run(b, {"--as", "alice", "--format", "jsonl", "blocks"});
+  CHECK(blocked.out.find("carol") != std::string::npos);
+  CHECK(run(b, {"--as", "carol", "follow", "alice"}).exit_code == 1);
+  CHECK(run(b, {"export"}).out == file_bytes(path));
 }
 
 TEST_CASE("chirp::Archive edge lists") {

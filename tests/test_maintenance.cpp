@@ -515,6 +515,63 @@ TEST_CASE("chirp check names what was broken and chirp check --repair mends it")
     sqlite3(f.db, "INSERT INTO likes(liker, tweet, created_at) VALUES (" + carol + ", 99999, 0)");
     kind = "foreign_key", id = f.carol;
   }
+  SUBCASE("a dangling block") {
+    sqlite3(f.db, "INSERT INTO blocks(blocker, blocked, created_at) VALUES (99999, " + carol + ", 0)");
+    kind = "foreign_key", id = 99999;
+  }
+  SUBCASE("a dangling mute") {
+    sqlite3(f.db, "INSERT INTO mutes(muter, muted, created_at) VALUES (" + carol + ", 99999, 0); "
+                  "UPDATE users SET hides_version = 1 WHERE id = " + carol);
+    kind = "foreign_key", id = f.carol;
+  }
+  SUBCASE("a self-block") {
+    sqlite3(f.db, "INSERT INTO blocks(blocker, blocked, created_at) VALUES (" + carol + ", " + carol +
+                      ", 0); UPDATE users SET hides_version = 1 WHERE id = " + carol);
+    CHECK_FALSE(contains(cli_timeline(f.db, "carol"), f.c1));  // the damage shows
+    kind = "self_relation", id = f.carol;
+  }
+  SUBCASE("a self-mute") {
+    sqlite3(f.db, "INSERT INTO mutes(muter, muted, created_at) VALUES (" + carol + ", " + carol +
+                      ", 0); UPDATE users SET hides_version = 1 WHERE id = " + carol);
+    CHECK_FALSE(contains(cli_timeline(f.db, "carol"), f.c1));  // the damage shows
+    kind = "self_relation", id = f.carol;
+  }
+  SUBCASE("a self-follow") {
+    const std::string dave = std::to_string(f.dave);
+    sqlite3(f.db, "INSERT INTO follows(follower, followee, created_at) VALUES (" + dave + ", " +
+                      dave + ", 0)");
+    kind = "self_relation", id = f.dave;
+  }
+  SUBCASE("a stale hides_version: a mute that reads ignore") {
+    must_ok(open_core(f.db).blocks().mute(f.carol, f.dave));
+    REQUIRE(chirp_on(f.db, {"check"}).exit_code == 0);
+    sqlite3(f.db, "UPDATE users SET hides_version = 0 WHERE id = " + carol);
+    kind = "cache_stamp", id = f.carol, column = "hides_version", expected = 1, found = 0;
+  }
+  // Notifications: of a deleted or missing tweet, from or for a missing user, of a like
+  // without its tweet.
+  const std::string notify = "INSERT INTO notifications(recipient, kind, actor, tweet, created_at) VALUES ";
+  const std::string last_notification = "SELECT max(id) FROM notifications";
+  SUBCASE("a notification of a deleted tweet") {
+    sqlite3(f.db, notify + "(" + alice + ", 'like', " + carol + ", " + std::to_string(f.deleted) + ", 0)");
+    kind = "notification_stale", id = std::stoll(sqlite3(f.db, last_notification));
+  }
+  SUBCASE("a notification of a tweet that does not exist") {
+    sqlite3(f.db, notify + "(" + alice + ", 'reply', " + bob + ", 12345, 0)");
+    kind = "notification_stale", id = std::stoll(sqlite3(f.db, last_notification));
+  }
+  SUBCASE("a notification from a user that does not exist") {
+    sqlite3(f.db, notify + "(" + alice + ", 'follow', 99999, NULL, 0)");
+    kind = "notification_stale", id = std::stoll(sqlite3(f.db, last_notification));
+  }
+  SUBCASE("a notification for a user that does not exist") {
+    sqlite3(f.db, notify + "(99999, 'like', " + bob + ", " + std::to_string(f.a1) + ", 0)");
+    kind = "notification_stale", id = std::stoll(sqlite3(f.db, last_notification));
+  }
+  SUBCASE("a like notification without its tweet") {
+    sqlite3(f.db, notify + "(" + alice + ", 'like', " + bob + ", NULL, 0)");
+    kind = "notification_stale", id = std::stoll(sqlite3(f.db, last_notification));
+  }
   REQUIRE_FALSE(kind.empty());
 
   auto r = chirp_on(f.db, {"check"});
@@ -549,6 +606,87 @@ TEST_CASE("chirp check names what was broken and chirp check --repair mends it")
   CHECK(must(core.tweets().get(f.a1, f.bob)).like_count == 2);
   CHECK(must(core.tweets().get(f.a2, f.bob)).retweet_count == 1);
   CHECK(sqlite3(f.db, "SELECT count(*) FROM likes") == "3");
+}
+
+TEST_CASE("chirp check finds follows a block stands between and --repair ends them") {
+  TempDir dir;
+  Fixture f(dir / "chirp.db");
+  const std::string alice = std::to_string(f.alice);
+  const std::string bob = std::to_string(f.bob);
+  // Alice and bob follow each other; a block written behind chirp's back leaves both.
+  sqlite3(f.db, "INSERT INTO blocks(blocker, blocked, created_at) VALUES (" + alice + ", " + bob +
+                    ", 0); UPDATE users SET hides_version = 1 WHERE id IN (" + alice + ", " + bob + ")");
+
+  auto r = chirp_on(f.db, {"check"});
+  INFO(describe(r));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("2 blocked_follow") != std::string::npos);
+  auto problems = check_problems(f.db);
+  INFO("problems: " << json(problems).dump(2));
+  auto bob_follows = find_problem(problems, "blocked_follow", f.bob);
+  REQUIRE_FALSE(bob_follows.is_null());
+  CHECK(bob_follows["table"] == "follows");
+  CHECK(bob_follows["ref"] == alice);
+  CHECK(bob_follows["message"].get<std::string>().find("@alice (" + alice + ") blocks @bob (" + bob + ")") !=
+        std::string::npos);
+  CHECK_FALSE(find_problem(problems, "blocked_follow", f.alice).is_null());
+
+  r = chirp_on(f.db, {"check", "--repair"});
+  INFO(describe(r));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("no problems remain") != std::string::npos);
+  CHECK(chirp_on(f.db, {"check"}).exit_code == 0);
+  // The follows ended both ways, with their counters and inboxes; the block stays.
+  CHECK(sqlite3(f.db, "SELECT count(*) FROM follows WHERE follower IN (" + alice + ", " + bob +
+                          ") AND followee IN (" + alice + ", " + bob + ")") == "0");
+  auto core = open_core(f.db);
+  CHECK(core.blocks().is_blocking(f.alice, f.bob));
+  CHECK(must(core.users().find("alice")).followers_count == 1);
+  CHECK(must(core.users().find("alice")).following_count == 0);
+  CHECK(must(core.users().find("bob")).following_count == 1);
+  CHECK(sqlite3(f.db, "SELECT count(*) FROM timeline WHERE reader = " + bob + " AND tweet IN (" +
+                          std::to_string(f.a1) + ", " + std::to_string(f.a2) + ", " +
+                          std::to_string(f.a3) + ")") == "0");
+  CHECK(cli_timeline(f.db, "bob") == std::vector<Id>{f.reply, f.c1});
+}
+
+TEST_CASE("chirp::Maintenance repair reports what it did to blocks, mutes and notifications") {
+  TestDb t;
+  Id alice = t.user("alice");
+  Id bob = t.user("bob");
+  Id carol = t.user("carol");
+  must_ok(t.core.graph().follow(bob, alice));
+  must_ok(t.core.graph().follow(alice, bob));
+  t.post(alice, "one");
+  t.core.fanout().drain();
+  auto db = t.dir / "chirp.db";
+  const std::string a = std::to_string(alice), b = std::to_string(bob), c = std::to_string(carol);
+  // A block with stamps left at 0, a self-mute, a notification of a missing tweet.
+  sqlite3(db, "INSERT INTO blocks(blocker, blocked, created_at) VALUES (" + a + ", " + b + ", 0); "
+              "INSERT INTO mutes(muter, muted, created_at) VALUES (" + c + ", " + c + ", 0); "
+              "INSERT INTO notifications(recipient, kind, actor, tweet, created_at) VALUES (" + b +
+              ", 'like', " + c + ", 777, 0)");
+
+  auto report = t.core.maintenance().check();
+  CHECK(report.blocks == 1);
+  CHECK(report.mutes == 1);
+  CHECK(report.notifications == 3);  // two follows, and the stale one
+  CHECK(report.count(ProblemKind::blocked_follow) == 2);
+  CHECK(report.count(ProblemKind::self_relation) == 1);
+  CHECK(report.count(ProblemKind::cache_stamp) == 3);
+  CHECK(report.count(ProblemKind::notification_stale) == 1);
+  CHECK(report.count(ProblemKind::foreign_key) == 0);  // the notification's is stale, once
+  CHECK(std::string(problem_kind_name(ProblemKind::notification_stale)) == "notification_stale");
+
+  auto repaired = must(t.core.maintenance().repair());
+  CHECK(repaired.relations_deleted == 3);
+  CHECK(repaired.notifications_deleted == 1);
+  CHECK(repaired.stamps_fixed == 2);  // carol's moved when her self-mute went
+  CHECK(repaired.dangling_deleted == 0);
+  CHECK(repaired.counters_fixed == 4);
+  CHECK(repaired.after.clean());
+  CHECK(t.home_ids(bob).empty());
+  check_error(t.core.graph().follow(bob, alice), Code::forbidden);
 }
 
 TEST_CASE("chirp::Maintenance check and repair report what they found and did") {

@@ -30,8 +30,14 @@ enum class ProblemKind {
   inbox_stale,       ///< an inbox row points at a deleted or missing tweet
   inbox_unfollowed,  ///< an inbox row holds a tweet by someone the reader does not follow
   inbox_missing,     ///< an inbox lacks tweets fan-out or back-fill would have put there
+  blocked_follow,    ///< a follow between two users a block stands between (either way)
+  self_relation,     ///< a user follows, blocks or mutes themselves
+  notification_stale,  ///< a notification of a deleted or missing tweet, or of/for a
+                       ///< user that does not exist
+  cache_stamp,       ///< a user who blocks, is blocked or mutes has hides_version 0, so
+                     ///< reads take them to hide nobody
 };
-inline constexpr std::size_t k_problem_kinds = 6;
+inline constexpr std::size_t k_problem_kinds = 10;
 
 /// Stable machine-readable name of a kind ("inbox_missing", ...).
 const char* problem_kind_name(ProblemKind kind);
@@ -39,10 +45,13 @@ const char* problem_kind_name(ProblemKind kind);
 /// One thing wrong with a database.
 struct Problem {
   ProblemKind kind = ProblemKind::integrity;
-  std::string table;   ///< "users", "tweets", "likes", "follows", "timeline"; "" for the file
-  std::string column;  ///< the counter (counter problems), else ""
-  Id id = 0;   ///< the row: a user or tweet; the reader (inbox), the liker or follower
-  Id ref = 0;  ///< the other side: an inbox row's tweet, the liked tweet, the followee
+  std::string table;   ///< "users", "tweets", "likes", "follows", "timeline", "blocks",
+                       ///< "mutes", "notifications"; "" for the file
+  std::string column;  ///< the counter (counter problems), the stamp (cache_stamp), else ""
+  Id id = 0;   ///< the row: a user or tweet; the reader (inbox), the liker or follower,
+               ///< the blocker or muter; a notification's id
+  Id ref = 0;  ///< the other side: an inbox row's tweet, the liked tweet, the followee,
+               ///< the blocked or muted user; a notification's tweet
   std::int64_t expected = 0;  ///< counters: the recount; inbox_missing: rows it must hold
   std::int64_t found = 0;     ///< counters: the stored value; inbox_missing: rows it has
   std::string message;        ///< one line for a person
@@ -63,6 +72,9 @@ struct CheckReport {
   std::int64_t follows = 0;
   std::int64_t likes = 0;
   std::int64_t inbox_rows = 0;
+  std::int64_t blocks = 0;
+  std::int64_t mutes = 0;
+  std::int64_t notifications = 0;
   /// Fan-out work still queued: not a problem (tweets it will push are not missing).
   QueueStatus queue;
 
@@ -74,7 +86,11 @@ struct CheckReport {
 
 struct RepairReport {
   CheckReport before;
-  std::int64_t dangling_deleted = 0;    ///< likes and follows naming a missing user or tweet
+  std::int64_t dangling_deleted = 0;    ///< likes, follows, blocks and mutes naming a missing
+                                        ///< user or tweet
+  std::int64_t relations_deleted = 0;   ///< follows a block forbids; self-follows, -blocks, -mutes
+  std::int64_t notifications_deleted = 0;  ///< stale notifications
+  std::int64_t stamps_fixed = 0;        ///< hides_version stamps moved off 0
   std::int64_t counters_fixed = 0;      ///< counters set to their recount
   std::int64_t inbox_rows_deleted = 0;  ///< stale and unfollowed inbox rows
   std::int64_t inboxes_rebuilt = 0;     ///< inboxes that lacked rows, rebuilt by pull
@@ -96,14 +112,19 @@ public:
   Result<BackupReport> backup(const std::filesystem::path& to);
 
   /// Checks, in one read transaction, the file (integrity_check), the references
-  /// (foreign_key_check), every counter against a recount, and every inbox against the
-  /// follows and tweets it is pushed from. Changes nothing.
+  /// (foreign_key_check), the rules of blocks and mutes (no follow across a block,
+  /// nobody following, blocking or muting themselves, hides_version off 0 for whoever
+  /// they concern), the notifications against their tweets and users, every counter
+  /// against a recount, and every inbox against the follows and tweets it is pushed
+  /// from. Changes nothing.
   CheckReport check();
 
-  /// Deletes likes and follows that name a missing user or tweet, sets every counter
-  /// to its recount, deletes inbox rows that should not be there and rebuilds the
-  /// inboxes that lack rows, in short write transactions; then checks again. conflict
-  /// (and nothing changed) when the file fails integrity_check: restore a backup.
+  /// Deletes likes, follows, blocks and mutes that name a missing user or tweet,
+  /// follows a block forbids, self-relations and stale notifications; moves stale
+  /// hides_version stamps; sets every counter to its recount, deletes inbox rows that
+  /// should not be there and rebuilds the inboxes that lack rows, in short write
+  /// transactions; then checks again. conflict (and nothing changed) when the file
+  /// fails integrity_check: restore a backup.
   Result<RepairReport> repair();
 
 private:

@@ -81,4 +81,22 @@ bool BulkRows::add_like(const LikeRecord& like) {
              .exec() > 0;
 }
 
+bool BulkRows::add_block(const BlockRecord& block) {
+  return m_db
+             .statement(
+                 "INSERT INTO blocks(blocker, blocked, created_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT DO NOTHING")
+             .bind(block.blocker, block.blocked, block.created_at_ms)
+             .exec() > 0;
+}
+
+bool BulkRows::add_mute(const MuteRecord& mute) {
+  return m_db
+             .statement(
+                 "INSERT INTO mutes(muter, muted, created_at) VALUES (?, ?, ?) "
+                 "ON CONFLICT DO NOTHING")
+             .bind(mute.muter, mute.muted, mute.created_at_ms)
+             .exec() > 0;
+}
+
 }  // namespace chirp::detail

@@ -1,7 +1,7 @@
 #pragma once
-// The bulk path's row writer: users, follows, tweets and likes written with statements
-// prepared once, each row skipped when the database already holds its key (a user's or
-// tweet's id, a follow's or like's pair). Counters are not touched: the caller recounts
+// The bulk path's row writer: users, follows, tweets, likes, blocks and mutes written
+// with statements prepared once, each row skipped when the database already holds its
+// key (a user's or tweet's id, a follow's, like's, block's or mute's pair). Counters are not touched: the caller recounts
 // what it touched once, at the end (Bulk::import, the archive import).
 
 #include "storage/db.hpp"
@@ -47,6 +47,20 @@ struct LikeRecord {
   std::int64_t created_at_ms = 0;
 };
 
+/// BLOCKER blocks BLOCKED (the archive's block records).
+struct BlockRecord {
+  Id blocker = 0;
+  Id blocked = 0;
+  std::int64_t created_at_ms = 0;
+};
+
+/// MUTER mutes MUTED (the archive's mute records).
+struct MuteRecord {
+  Id muter = 0;
+  Id muted = 0;
+  std::int64_t created_at_ms = 0;
+};
+
 /// Call every function inside one write transaction. Each returns true when it wrote
 /// the row, false when the row was already there.
 class BulkRows {
@@ -62,6 +76,9 @@ public:
   /// the author already has another live retweet of the same tweet.
   Result<bool> add_tweet(const TweetRecord& tweet, std::optional<std::int64_t> queued_at_ms = {});
   bool add_like(const LikeRecord& like);
+  /// The row only: ending follows and bumping hides_version is the caller's.
+  bool add_block(const BlockRecord& block);
+  bool add_mute(const MuteRecord& mute);
 
 private:
   Db& m_db;

@@ -2,8 +2,10 @@
 
 #include "feed/celebrities.hpp"
 #include "feed/inbox.hpp"
+#include "feed/visibility.hpp"
 #include "maintenance/recount.hpp"
 #include "session.hpp"
+#include "social/follows.hpp"
 #include "storage/counters.hpp"
 #include "storage/rows.hpp"
 
@@ -38,6 +40,7 @@ void Loader::begin_batch() {
   m_touched_users.clear();
   m_touched_tweets.clear();
   m_new_follows.clear();
+  m_unfollowers.clear();
   m_new_edge_users.clear();
 }
 
@@ -69,6 +72,10 @@ Result<void> Loader::load(Record& record) {
           return load_tweet(r);
         } else if constexpr (std::is_same_v<T, LikeRecord>) {
           return load_like(r);
+        } else if constexpr (std::is_same_v<T, BlockRecord>) {
+          return load_block(r);
+        } else if constexpr (std::is_same_v<T, MuteRecord>) {
+          return load_mute(r);
         } else {
           return load_edge(r);
         }
@@ -97,6 +104,15 @@ Result<void> Loader::load_follow(const FollowRecord& follow) {
                               "earlier line holds",
                               id));
     }
+  }
+  // As Graph::follow refuses it. Exports write blocks before follows, so this is a
+  // follow the block did not end in the database it came from (`chirp check` there
+  // reports it), or one the database imported into forbids.
+  if (blocked_either_way(m_session.db, follow.follower, follow.followee)) {
+    return fail(Code::invalid,
+                fmt::format("user {} follows user {}, but a block stands between them (a block "
+                            "ends the follows both ways)",
+                            follow.follower, follow.followee));
   }
   if (!m_rows.add_follow(follow)) {
     ++m_present.follows;
@@ -159,6 +175,62 @@ Result<void> Loader::load_like(const LikeRecord& like) {
   return {};
 }
 
+namespace {
+
+void bump_hides_version_of(Db& db, Id user) {
+  db.statement("UPDATE users SET hides_version = hides_version + 1 WHERE id = ?").bind(user).exec();
+}
+
+}  // namespace
+
+Result<void> Loader::load_block(const BlockRecord& block) {
+  for (Id id : {block.blocker, block.blocked}) {
+    if (!user_exists(id)) {
+      return fail(Code::invalid,
+                  fmt::format("a block names user {}, which neither the database nor an "
+                              "earlier line holds",
+                              id));
+    }
+  }
+  if (!m_rows.add_block(block)) {
+    ++m_present.blocks;
+    return {};
+  }
+  ++m_added.blocks;
+  // What Blocks::block does beside the row: the follows end both ways (in the database
+  // imported into, or from earlier lines), and what both users do not see is restamped.
+  for (auto [follower, followee] : {std::pair{block.blocker, block.blocked},
+                                    std::pair{block.blocked, block.blocker}}) {
+    if (end_follow(m_session, follower, followee)) {
+      m_unfollowers.push_back(follower);
+      std::erase(m_new_follows, std::pair{followee, follower});
+    }
+  }
+  bump_hides_version_of(m_session.db, block.blocker);
+  bump_hides_version_of(m_session.db, block.blocked);
+  m_touched_users.push_back(block.blocker);
+  m_touched_users.push_back(block.blocked);
+  return {};
+}
+
+Result<void> Loader::load_mute(const MuteRecord& mute) {
+  for (Id id : {mute.muter, mute.muted}) {
+    if (!user_exists(id)) {
+      return fail(Code::invalid,
+                  fmt::format("a mute names user {}, which neither the database nor an "
+                              "earlier line holds",
+                              id));
+    }
+  }
+  if (!m_rows.add_mute(mute)) {
+    ++m_present.mutes;
+    return {};
+  }
+  ++m_added.mutes;
+  bump_hides_version_of(m_session.db, mute.muter);
+  return {};
+}
+
 Result<Id> Loader::edge_user(const std::string& number) {
   if (auto it = m_edge_users.find(number); it != m_edge_users.end()) return it->second;
   if (auto it = m_new_edge_users.find(number); it != m_new_edge_users.end()) return it->second;
@@ -199,9 +271,9 @@ void Loader::finish_batch() {
   sort_unique(m_touched_users);
   sort_unique(m_touched_tweets);
   set_counters_to_recounts_of(db, json_array(m_touched_users), json_array(m_touched_tweets));
-  if (m_new_follows.empty()) return;
+  if (m_new_follows.empty() && m_unfollowers.empty()) return;
   // Every follower's cached list of followed celebrities is stale now.
-  std::vector<Id> followers;
+  std::vector<Id> followers = m_unfollowers;
   for (const auto& [followee, follower] : m_new_follows) followers.push_back(follower);
   sort_unique(followers);
   db.statement(
@@ -244,10 +316,14 @@ bool Loader::committed(ImportReport& report) {
   report.added.follows += m_added.follows;
   report.added.tweets += m_added.tweets;
   report.added.likes += m_added.likes;
+  report.added.blocks += m_added.blocks;
+  report.added.mutes += m_added.mutes;
   report.present.users += m_present.users;
   report.present.follows += m_present.follows;
   report.present.tweets += m_present.tweets;
   report.present.likes += m_present.likes;
+  report.present.blocks += m_present.blocks;
+  report.present.mutes += m_present.mutes;
   report.self_follows += m_self_follows;
   ++report.batches;
   return m_added.tweets > 0;

@@ -38,6 +38,8 @@ private:
   Result<void> load_follow(const FollowRecord& follow);
   Result<void> load_tweet(const TweetRecord& tweet);
   Result<void> load_like(const LikeRecord& like);
+  Result<void> load_block(const BlockRecord& block);
+  Result<void> load_mute(const MuteRecord& mute);
   Result<void> load_edge(const EdgeRecord& edge);
   Result<Id> edge_user(const std::string& number);
   bool user_exists(Id id);
@@ -60,6 +62,7 @@ private:
   std::vector<Id> m_touched_users;
   std::vector<Id> m_touched_tweets;
   std::vector<std::pair<Id, Id>> m_new_follows;  ///< (followee, follower)
+  std::vector<Id> m_unfollowers;  ///< followers whose follow a block of this batch ended
   std::unordered_map<std::string, Id> m_new_edge_users;
 };
 

@@ -178,6 +178,22 @@ Result<std::optional<Record>> like_record(const Fields& f, std::int64_t now_ms) 
   return std::optional<Record>(LikeRecord{*liker, *tweet, *created});
 }
 
+/// A block or a mute: two users (not the same one) and a time. FIRST and SECOND name
+/// the fields ("blocker", "blocked"; "muter", "muted"); VERB says what oneself cannot be.
+template <typename R>
+Result<std::optional<Record>> pair_record(const Fields& f, std::int64_t now_ms,
+                                          std::string_view first, std::string_view second,
+                                          std::string_view verb) {
+  if (auto ok = f.only(std::array<std::string_view, 4>{"type", first, second, "created_at"}); !ok) {
+    return std::unexpected(ok.error());
+  }
+  CHIRP_TRY(a, f.id(first));
+  CHIRP_TRY(b, f.id(second));
+  CHIRP_TRY(created, f.time("created_at", now_ms));
+  if (*a == *b) return fail(Code::invalid, fmt::format("user {} {} themselves", *a, verb));
+  return std::optional<Record>(R{*a, *b, *created});
+}
+
 Result<std::optional<Record>> tweet_record(const Fields& f, std::int64_t now_ms) {
   if (auto ok = f.only(std::array<std::string_view, 9>{"type", "id", "author", "created_at", "text",
                                                        "reply_to", "retweet_of", "media",
@@ -243,7 +259,7 @@ Result<std::optional<Record>> parse_jsonl_line(std::string_view line, std::int64
   if (!object.is_object()) return fail(Code::invalid, "not a JSON object");
   auto type = object.find("type");
   if (type == object.end() || !type->is_string()) {
-    return fail(Code::invalid, "an object needs a \"type\" (user, follow, tweet, like)");
+    return fail(Code::invalid, "an object needs a \"type\" (user, block, mute, follow, tweet, like)");
   }
   const auto& name = type->get_ref<const std::string&>();
   Fields fields(object, name);
@@ -251,6 +267,8 @@ Result<std::optional<Record>> parse_jsonl_line(std::string_view line, std::int64
   if (name == "follow") return follow_record(fields, now_ms);
   if (name == "tweet") return tweet_record(fields, now_ms);
   if (name == "like") return like_record(fields, now_ms);
+  if (name == "block") return pair_record<BlockRecord>(fields, now_ms, "blocker", "blocked", "blocks");
+  if (name == "mute") return pair_record<MuteRecord>(fields, now_ms, "muter", "muted", "mutes");
   if (name == "chirp_export") {
     if (auto ok = fields.only(std::array<std::string_view, 2>{"type", "version"}); !ok) {
       return std::unexpected(ok.error());
@@ -259,15 +277,18 @@ Result<std::optional<Record>> parse_jsonl_line(std::string_view line, std::int64
     if (version == object.end() || !version->is_number_integer()) {
       return fail(Code::invalid, "the chirp_export header needs an integer \"version\"");
     }
-    if (version->get<std::int64_t>() != k_archive_version) {
-      return fail(Code::invalid, fmt::format("export format version {} (this chirp reads version {})",
-                                             version->dump(), k_archive_version));
+    auto number = version->get<std::int64_t>();
+    if (number < k_oldest_archive_version || number > k_archive_version) {
+      return fail(Code::invalid,
+                  fmt::format("export format version {} (this chirp reads versions {} to {})",
+                              version->dump(), k_oldest_archive_version, k_archive_version));
     }
     return std::optional<Record>(HeaderRecord{});
   }
   std::string shown = utf8::is_valid(name.begin(), name.end()) ? name : "?";
   return fail(Code::invalid,
-              fmt::format("unknown type '{}' (expected user, follow, tweet or like)", shown));
+              fmt::format("unknown type '{}' (expected user, block, mute, follow, tweet or like)",
+                          shown));
 }
 
 Result<std::optional<Record>> parse_edge_line(std::string_view line) {

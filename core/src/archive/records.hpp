@@ -20,14 +20,17 @@ struct EdgeRecord {
   std::string followee;
 };
 
-/// The export's first line, {"type":"chirp_export","version":1}: nothing to load.
+/// The export's first line, {"type":"chirp_export","version":2}: nothing to load.
 struct HeaderRecord {};
 
-using Record =
-    std::variant<HeaderRecord, UserRecord, FollowRecord, TweetRecord, LikeRecord, EdgeRecord>;
+using Record = std::variant<HeaderRecord, UserRecord, FollowRecord, TweetRecord, LikeRecord,
+                            BlockRecord, MuteRecord, EdgeRecord>;
 
-/// The version of the JSONL format export writes and import reads.
-constexpr int k_archive_version = 1;
+/// The version of the JSONL format export writes. Version 2 added block and mute
+/// records; import reads every version from k_oldest_archive_version on (a version 1
+/// file is a version 2 file without them).
+constexpr int k_archive_version = 2;
+constexpr int k_oldest_archive_version = 1;
 
 /// The record on a JSONL line; nullopt for a blank line; invalid, with the reason, for
 /// a line that breaks a rule. Times after NOW_MS are refused.

@@ -1,6 +1,8 @@
-// The Maintenance service's check: the file, its references, every counter and every
-// inbox, in one read transaction.
+// The Maintenance service's check: the file, its references, the rules of blocks and
+// mutes, the notifications, every counter and every inbox, in one read transaction.
 #include "feed/inbox_check.hpp"
+#include "maintenance/blocks_check.hpp"
+#include "maintenance/notifications_check.hpp"
 #include "maintenance/problems.hpp"
 #include "maintenance/recount.hpp"
 #include "maintenance/references.hpp"
@@ -25,6 +27,10 @@ const char* problem_kind_name(ProblemKind kind) {
     case ProblemKind::inbox_stale: return "inbox_stale";
     case ProblemKind::inbox_unfollowed: return "inbox_unfollowed";
     case ProblemKind::inbox_missing: return "inbox_missing";
+    case ProblemKind::blocked_follow: return "blocked_follow";
+    case ProblemKind::self_relation: return "self_relation";
+    case ProblemKind::notification_stale: return "notification_stale";
+    case ProblemKind::cache_stamp: return "cache_stamp";
   }
   return "unknown";
 }
@@ -97,6 +103,9 @@ CheckReport Maintenance::check() {
     report.follows = count_rows(db, "SELECT count(*) FROM follows");
     report.likes = count_rows(db, "SELECT count(*) FROM likes");
     report.inbox_rows = count_rows(db, "SELECT count(*) FROM timeline");
+    report.blocks = count_rows(db, "SELECT count(*) FROM blocks");
+    report.mutes = count_rows(db, "SELECT count(*) FROM mutes");
+    report.notifications = count_rows(db, "SELECT count(*) FROM notifications");
     {
       auto q = db.statement("SELECT count(*), min(created_at) FROM fanout_queue");
       q.step();
@@ -107,6 +116,10 @@ CheckReport Maintenance::check() {
       }
     }
     find_dangling_references(db, problems);
+    find_self_relations(db, problems);
+    find_blocked_follows(db, problems);
+    find_stale_hides_stamps(db, problems);
+    find_stale_notifications(db, problems);
     find_counter_problems(db, problems);
     find_trend_count_problems(db, problems);
     find_inbox_problems(m_session, problems);

@@ -89,6 +89,49 @@ void find_dangling_follows(Db& db, ProblemList& problems) {
   }
 }
 
+/// Blocks and mutes: TABLE's pairs (FIRST, SECOND) of which a user does not exist.
+struct UserPairTable {
+  const char* table;
+  const char* first;
+  const char* second;
+  std::string find;  ///< first, second, first missing, second missing
+};
+
+const UserPairTable& blocks_table() {
+  static const UserPairTable t{"blocks", "blocker", "blocked",
+                               "SELECT r.blocker, r.blocked, a.id IS NULL, b.id IS NULL FROM blocks r "
+                               "LEFT JOIN users a ON a.id = r.blocker LEFT JOIN users b ON b.id = r.blocked "
+                               "WHERE a.id IS NULL OR b.id IS NULL ORDER BY r.blocker, r.blocked"};
+  return t;
+}
+
+const UserPairTable& mutes_table() {
+  static const UserPairTable t{"mutes", "muter", "muted",
+                               "SELECT r.muter, r.muted, a.id IS NULL, b.id IS NULL FROM mutes r "
+                               "LEFT JOIN users a ON a.id = r.muter LEFT JOIN users b ON b.id = r.muted "
+                               "WHERE a.id IS NULL OR b.id IS NULL ORDER BY r.muter, r.muted"};
+  return t;
+}
+
+void find_dangling_user_pairs(Db& db, const UserPairTable& t, ProblemList& problems) {
+  auto q = db.statement(t.find.c_str());
+  while (q.step()) {
+    Cursor c(*q);
+    Problem p;
+    p.kind = ProblemKind::foreign_key;
+    p.table = t.table;
+    p.id = c.integer();
+    p.ref = c.integer();
+    bool no_first = c.integer() != 0;
+    bool no_second = c.integer() != 0;
+    Id missing = no_first ? p.id : p.ref;
+    p.message = fmt::format("{} ({} {}, {} {}): {}", t.table, t.first, p.id, t.second, p.ref,
+                            no_first && no_second ? std::string("neither user exists")
+                                                  : fmt::format("user {} does not exist", missing));
+    problems.add(std::move(p));
+  }
+}
+
 }  // namespace
 
 void find_dangling_references(Db& db, ProblemList& problems) {
@@ -100,6 +143,8 @@ void find_dangling_references(Db& db, ProblemList& problems) {
       "LEFT JOIN pragma_foreign_key_list(c.\"table\") k ON k.id = c.fkid AND k.seq = 0");
   bool likes = false;
   bool follows = false;
+  bool blocks = false;
+  bool mutes = false;
   while (q.step()) {
     Cursor c(*q);
     std::string table = c.text();
@@ -114,6 +159,12 @@ void find_dangling_references(Db& db, ProblemList& problems) {
       follows = true;
       continue;
     }
+    if (table == "blocks" || table == "mutes") {
+      (table == "blocks" ? blocks : mutes) = true;
+      continue;
+    }
+    // Reported, with what else makes one stale, by find_stale_notifications.
+    if (table == "notifications") continue;
     Problem p;
     p.kind = ProblemKind::foreign_key;
     p.table = table;
@@ -125,6 +176,8 @@ void find_dangling_references(Db& db, ProblemList& problems) {
   }
   if (likes) find_dangling_likes(db, problems);
   if (follows) find_dangling_follows(db, problems);
+  if (blocks) find_dangling_user_pairs(db, blocks_table(), problems);
+  if (mutes) find_dangling_user_pairs(db, mutes_table(), problems);
 }
 
 std::int64_t delete_dangling_relations(Db& db) {
@@ -139,6 +192,22 @@ std::int64_t delete_dangling_relations(Db& db) {
   deleted += db.statement(
                   "DELETE FROM follows WHERE follower NOT IN (SELECT id FROM users) "
                   "OR followee NOT IN (SELECT id FROM users)")
+                 .exec();
+  // The user left of a block or mute sees again whom it hid: restamped, as an unblock
+  // or unmute does.
+  db.statement(
+        "UPDATE users SET hides_version = hides_version + 1 WHERE id IN ("
+        "  SELECT blocker FROM blocks WHERE blocked NOT IN (SELECT id FROM users) "
+        "  UNION SELECT blocked FROM blocks WHERE blocker NOT IN (SELECT id FROM users) "
+        "  UNION SELECT muter FROM mutes WHERE muted NOT IN (SELECT id FROM users))")
+      .exec();
+  deleted += db.statement(
+                  "DELETE FROM blocks WHERE blocker NOT IN (SELECT id FROM users) "
+                  "OR blocked NOT IN (SELECT id FROM users)")
+                 .exec();
+  deleted += db.statement(
+                  "DELETE FROM mutes WHERE muter NOT IN (SELECT id FROM users) "
+                  "OR muted NOT IN (SELECT id FROM users)")
                  .exec();
   return deleted;
 }

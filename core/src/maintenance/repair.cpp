@@ -2,6 +2,8 @@
 // can put right, each step in a short write transaction of its own.
 #include "feed/inbox.hpp"
 #include "feed/inbox_check.hpp"
+#include "maintenance/blocks_check.hpp"
+#include "maintenance/notifications_check.hpp"
 #include "maintenance/recount.hpp"
 #include "maintenance/references.hpp"
 #include "session.hpp"
@@ -28,6 +30,10 @@ Result<RepairReport> Maintenance::repair() {
   }
   // Relations first: the counters are recounted from what remains of them.
   report.dangling_deleted = db.write([&] { return delete_dangling_relations(db); });
+  report.relations_deleted = db.write([&] { return delete_self_relations(db) + delete_blocked_follows(db); });
+  report.notifications_deleted = db.write([&] { return delete_stale_notifications(db); });
+  // After the deletions, which restamp whom they concern.
+  report.stamps_fixed = db.write([&] { return fix_stale_hides_stamps(db); });
   report.counters_fixed = db.write([&] {
     Recounted done = set_counters_to_recounts(db);
     // A changed follower count may move a user across the celebrity threshold: every

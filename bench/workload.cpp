@@ -17,8 +17,10 @@ GraphSpec graph_spec_for_scale(const std::string& scale) {
     spec.users = 30'000;
   } else if (scale == "large") {
     spec.users = 100'000;
+  } else if (scale == "xlarge") {
+    spec.users = 1'000'000;
   } else {
-    throw std::invalid_argument("scale must be small, medium or large");
+    throw std::invalid_argument("scale must be small, medium, large or xlarge");
   }
   return spec;
 }

@@ -19,7 +19,8 @@ struct GraphSpec {
   std::uint64_t seed = 42;
 };
 
-/// small: CI in seconds; medium; large: the default 100,000 users (minutes).
+/// small: CI in seconds; medium; large: the default 100,000 users (minutes); xlarge:
+/// 1,000,000 users (bench/run --xlarge, not in CI).
 GraphSpec graph_spec_for_scale(const std::string& scale);
 
 /// Follower counts: Pareto with the spec's tail, scaled to the mean, plus celebrities

@@ -43,7 +43,8 @@ bool BulkRows::add_follow(const FollowRecord& follow) {
              .exec() > 0;
 }
 
-Result<bool> BulkRows::add_tweet(const TweetRecord& tweet, std::optional<std::int64_t> queued_at_ms) {
+Result<bool> BulkRows::add_tweet(const TweetRecord& tweet, std::optional<std::int64_t> queued_at_ms,
+                                Delivery delivery) {
   try {
     if (m_db.statement(
                 "INSERT INTO tweets(id, author, text, reply_to, retweet_of, media_urls, "
@@ -65,9 +66,11 @@ Result<bool> BulkRows::add_tweet(const TweetRecord& tweet, std::optional<std::in
   // the followers.
   if (!tweet.deleted_at_ms) {
     if (!tweet.retweet_of) index_tweet(m_db, tweet.id, tweet.created_at_ms, tweet.text);
-    m_db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
-        .bind(tweet.id, tweet.author, queued_at_ms.value_or(m_now_ms))
-        .exec();
+    if (delivery == Delivery::queued) {
+      m_db.statement("INSERT INTO fanout_queue(tweet, author, created_at) VALUES (?, ?, ?)")
+          .bind(tweet.id, tweet.author, queued_at_ms.value_or(m_now_ms))
+          .exec();
+    }
   }
   return true;
 }

@@ -74,7 +74,11 @@ public:
   bool add_follow(const FollowRecord& follow);
   /// A live tweet is queued for fan-out (at QUEUED_AT_MS, default now). conflict when
   /// the author already has another live retweet of the same tweet.
-  Result<bool> add_tweet(const TweetRecord& tweet, std::optional<std::int64_t> queued_at_ms = {});
+  /// How a live tweet reaches its followers' inboxes: through the fan-out queue, or
+  /// pushed by the caller in the same transaction (Bulk::import's push_history).
+  enum class Delivery { queued, pushed_by_caller };
+  Result<bool> add_tweet(const TweetRecord& tweet, std::optional<std::int64_t> queued_at_ms = {},
+                         Delivery delivery = Delivery::queued);
   bool add_like(const LikeRecord& like);
   /// The row only: ending follows and bumping hides_version is the caller's.
   bool add_block(const BlockRecord& block);

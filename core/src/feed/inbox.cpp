@@ -12,15 +12,11 @@
 
 namespace chirp::detail {
 
-namespace {
-
 void raise_inbox_floor(Db& db, Id reader, Id floor) {
   db.statement("UPDATE users SET inbox_floor = max(inbox_floor, ?) WHERE id = ?")
       .bind(floor, reader)
       .exec();
 }
-
-}  // namespace
 
 void trim_inbox(Db& db, Id reader, std::int64_t cap) {
   Id kth = 0;

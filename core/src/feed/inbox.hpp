@@ -13,6 +13,9 @@ namespace chirp::detail {
 
 struct Session;
 
+/// Records that READER's inbox is complete only for tweet ids >= FLOOR (never lowers it).
+void raise_inbox_floor(Db& db, Id reader, Id floor);
+
 /// Pushes the tweets of AUTHOR with ids >= READER's inbox floor into READER's inbox
 /// (at most CAP of them, newest first) and raises the floor when more were left out.
 void backfill_inbox(Db& db, Id reader, Id author, std::int64_t cap);

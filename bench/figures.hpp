@@ -14,6 +14,10 @@ struct BenchOptions {
   double seconds = 3;
   std::size_t tweets = 2000;
   std::uint64_t seed = 7;
+  /// Figures 1 and 2: checkpoints by a Checkpointer thread, the writing connections'
+  /// own only past its backstop (as `chirp serve` runs), or, when false, on each commit
+  /// past 1,000 WAL pages (SQLite's default, as the CLI runs).
+  bool background_checkpoints = true;
 };
 
 void figure_fanout(const BenchOptions& options);

@@ -16,7 +16,7 @@ namespace chirp::bench {
 
 namespace {
 
-void generate(const std::filesystem::path& db, const GraphSpec& spec) {
+void generate(const std::filesystem::path& db, const GraphSpec& spec, const BulkOptions& options) {
   bool tty = ::isatty(STDERR_FILENO) != 0;
   auto core = Core::open({.path = db});
   if (!core.users().list({.limit = 1})->items.empty()) {
@@ -26,13 +26,9 @@ void generate(const std::filesystem::path& db, const GraphSpec& spec) {
   auto data = generate_graph(spec, core.clock().now_ms() - 1000);
   fmt::print(stderr, "generated {} users, {} follows, {} tweets in memory ({:.1f} s)\n",
              data.users.size(), data.follows.size(), data.tweets.size(), now_seconds() - t0);
-  auto ids = core.bulk().import(data, [&](std::size_t done, std::size_t total) {
-    if (tty) fmt::print(stderr, "\rimporting {}/{}", done, total);
-  });
-  if (!ids) throw std::runtime_error(ids.error().message);
-  if (tty) fmt::print(stderr, "\n");
   // Celebrities (5-20% of all users as followers) are above the threshold at every scale,
-  // and so is only the far tail of the power law.
+  // and so is only the far tail of the power law. Set before the import, which pushes
+  // the history itself under --push-history.
   auto threshold = std::min<std::size_t>(5000, spec.users / 25);
   // Rate limits left on would turn the HTTP figures into 429s: a failure here stops.
   std::pair<const char*, std::string> settings[] = {
@@ -41,18 +37,30 @@ void generate(const std::filesystem::path& db, const GraphSpec& spec) {
   for (const auto& [key, value] : settings) {
     if (auto set = core.settings().set(key, value); !set) throw std::runtime_error(set.error().message);
   }
-  fmt::print(stderr, "imported ({:.1f} s); fanning out the history...\n", now_seconds() - t0);
+  double t1 = now_seconds();
+  auto ids = core.bulk().import(
+      data,
+      [&](std::size_t done, std::size_t total) {
+        if (tty) fmt::print(stderr, "\rimporting {}/{} rows ({:.0f}%)", done, total, 100.0 * done / total);
+      },
+      options);
+  if (!ids) throw std::runtime_error(ids.error().message);
+  if (tty) fmt::print(stderr, "\n");
+  fmt::print(stderr, "imported in {:.1f} s{}; fanning out the history...\n", now_seconds() - t1,
+             options.push_history ? " (history pushed by the import)" : "");
+  double t2 = now_seconds();
   FanoutStats total;
   while (true) {
     auto stats = core.fanout().drain(20'000);
     total.items += stats.items;
     total.rows += stats.rows;
-    if (tty) fmt::print(stderr, "\rfanned out {}/{} tweets", total.items, data.tweets.size());
+    if (tty) fmt::print(stderr, "\rfanned out {} queued tweets", total.items);
     if (stats.items == 0) break;
   }
   if (tty) fmt::print(stderr, "\n");
-  fmt::print(stderr, "done in {:.1f} s: {} inbox rows, celebrity threshold {}\n",
-             now_seconds() - t0, total.rows, threshold);
+  fmt::print(stderr, "fanned out in {:.1f} s; done in {:.1f} s: {} inbox rows written by the worker, "
+             "celebrity threshold {}\n",
+             now_seconds() - t2, now_seconds() - t0, total.rows, threshold);
 }
 
 }  // namespace
@@ -67,11 +75,16 @@ int main(int argc, char** argv) {
 
   auto* gen = app.add_subcommand("gen", "Write a synthetic social graph into a new database");
   gen->add_option("--db", options.db, "Database file")->required();
-  gen->add_option("--scale", scale, "small (5K users), medium (30K) or large (100K)")
-      ->check(CLI::IsMember({"small", "medium", "large"}))
+  BulkOptions bulk_options;
+  gen->add_option("--scale", scale, "small (5K users), medium (30K), large (100K) or xlarge (1M)")
+      ->check(CLI::IsMember({"small", "medium", "large", "xlarge"}))
       ->capture_default_str();
   gen->add_option("--users", users, "Override the number of users");
   gen->add_option("--seed", spec.seed, "Random seed")->capture_default_str();
+  gen->add_flag("--push-history", bulk_options.push_history,
+                "Push the history in the import (Bulk::import's push_history), not by the worker");
+  gen->add_option("--cache-mib", bulk_options.cache_mib, "Page cache during the import, MiB")
+      ->capture_default_str();
 
   auto add_figure = [&](const char* name, const char* help) {
     auto* sub = app.add_subcommand(name, help);
@@ -81,7 +94,11 @@ int main(int argc, char** argv) {
   };
   auto* fanout = add_figure("fanout", "1. fan-out rows/s against raw inserts");
   fanout->add_option("--tweets", options.tweets, "Tweets to fan out")->capture_default_str();
-  add_figure("ingest", "2. sustained posting with fan-out, delivery lag");
+  auto* ingest = add_figure("ingest", "2. sustained posting with fan-out, delivery lag");
+  for (auto* sub : {fanout, ingest}) {
+    sub->add_flag("!--inline-checkpoints", options.background_checkpoints,
+                  "Checkpoint on the writers' commits, not from a Checkpointer thread");
+  }
   add_figure("read", "3. home timeline reads against the raw inbox query");
   add_figure("hybrid", "6. post and read cost: push, hybrid, pull");
   add_figure("disk", "7. bytes on disk per inbox row and per tweet");
@@ -113,7 +130,7 @@ int main(int argc, char** argv) {
     if (gen->parsed()) {
       spec = graph_spec_for_scale(scale);
       if (users > 0) spec.users = users;
-      generate(options.db, spec);
+      generate(options.db, spec, bulk_options);
     } else if (app.got_subcommand("fanout")) {
       figure_fanout(options);
     } else if (app.got_subcommand("ingest")) {

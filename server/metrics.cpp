@@ -59,6 +59,16 @@ Metrics::Metrics()
                       .Help("Age of the oldest tweet waiting for fan-out")
                       .Register(*m_registry)
                       .Add({})),
+      m_wal_peak(BuildGauge()
+                     .Name("chirp_wal_peak_pages")
+                     .Help("The most pages the write-ahead log held at a checkpoint")
+                     .Register(*m_registry)
+                     .Add({})),
+      m_wal_busy(BuildCounter()
+                     .Name("chirp_wal_checkpoints_busy_total")
+                     .Help("Background checkpoints that could not copy the whole WAL")
+                     .Register(*m_registry)
+                     .Add({})),
       m_streams_open(BuildGauge()
                          .Name("chirp_streams_open")
                          .Help("Live event streams open (each holds a thread)")
@@ -114,9 +124,15 @@ void Metrics::count_fanout(const FanoutStats& stats) {
 
 void Metrics::observe_delivery_lag(double seconds) { m_delivery_lag.Observe(seconds); }
 
-std::string Metrics::render(const QueueStatus& queue) {
+std::string Metrics::render(const QueueStatus& queue, const Checkpointer::Stats& checkpoints) {
   m_queue_depth.Set(static_cast<double>(queue.depth));
   m_queue_lag.Set(static_cast<double>(queue.oldest_age_ms) / 1000.0);
+  {
+    std::lock_guard lock(m_render_mutex);
+    m_wal_peak.Set(static_cast<double>(checkpoints.largest_wal_pages));
+    m_wal_busy.Increment(static_cast<double>(checkpoints.busy - m_checkpoints_seen.busy));
+    m_checkpoints_seen = checkpoints;
+  }
   return TextSerializer().Serialize(m_registry->Collect());
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus metrics of the server (prometheus-cpp), rendered by GET /metrics.
 
+#include <chirp/checkpointer.hpp>
 #include <chirp/types.hpp>
 
 #include <prometheus/counter.h>
@@ -10,6 +11,7 @@
 #include <prometheus/registry.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -36,8 +38,9 @@ public:
   void count_stream_refused();
   /// Events written to live streams of KIND ("home", "notifications").
   void count_stream_events(const std::string& kind, std::size_t n);
-  /// The text exposition format, with the queue gauges set from QUEUE.
-  std::string render(const QueueStatus& queue);
+  /// The text exposition format, with the queue gauges set from QUEUE and the WAL's
+  /// from the checkpointer's CHECKPOINTS.
+  std::string render(const QueueStatus& queue, const Checkpointer::Stats& checkpoints);
 
 private:
   std::shared_ptr<prometheus::Registry> m_registry;
@@ -51,6 +54,10 @@ private:
   prometheus::Histogram& m_delivery_lag;
   prometheus::Gauge& m_queue_depth;
   prometheus::Gauge& m_queue_lag;
+  prometheus::Gauge& m_wal_peak;
+  prometheus::Counter& m_wal_busy;
+  std::mutex m_render_mutex;  ///< /metrics requests may run at once
+  Checkpointer::Stats m_checkpoints_seen;
   prometheus::Gauge& m_streams_open;
   prometheus::Counter& m_streams_refused;
   prometheus::Family<prometheus::Counter>& m_stream_events;

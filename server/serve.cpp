@@ -131,6 +131,7 @@ int serve(const ServeOptions& options) {
   // kernel drops their SYNs (each client then retries after a second or more). The
   // queue that holds them until a thread is free is the pool's.
   if (listen_fd >= 0) ::listen(listen_fd, k_listen_backlog);
+  state.checkpointer.emplace(Checkpointer::Options{.path = options.db_path});
   state.worker.start();
   spdlog::info("listening on http://{}:{} (database {})", options.bind, port,
                options.db_path.string());
@@ -192,6 +193,7 @@ int serve(const ServeOptions& options) {
   bool clean = server.listen_after_bind();
   listening = false;
   state.worker.stop();  // finishes the fan-out batch in progress
+  state.checkpointer.reset();
   finished = true;
   watcher.join();
   spdlog::info("stopped");

@@ -41,7 +41,9 @@ ServerState::ThreadSlot ServerState::thread() {
   }
   if (!slot->core) {
     slot->core = std::make_unique<Core>(
-        Core::open({.path = m_db_path, .work_queued = [this] { worker.notify(); }}));
+        Core::open({.path = m_db_path,
+                    .autocheckpoint_pages = k_autocheckpoint_pages,
+                    .work_queued = [this] { worker.notify(); }}));
   }
   return {*slot->core, slot->context, slot->pipeline};
 }

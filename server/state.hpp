@@ -9,6 +9,7 @@
 #include "streams.hpp"
 #include "worker.hpp"
 
+#include <chirp/checkpointer.hpp>
 #include <chirp/core.hpp>
 
 #include <atomic>
@@ -122,6 +123,13 @@ public:
   RateLimiter limiter;
   StreamHub streams;
   FanoutWorker worker;  ///< publishes to streams
+  /// Checkpoints the WAL for the connections of this process, which checkpoint on
+  /// their own commits only past k_autocheckpoint_pages. Started by serve once the
+  /// stop signals are blocked (a thread started before would take them).
+  std::optional<Checkpointer> checkpointer;
+  Checkpointer::Stats checkpoint_stats() const {
+    return checkpointer ? checkpointer->stats() : Checkpointer::Stats{};
+  }
   std::atomic<std::uint64_t> next_request_id{1};
 
   /// The addresses each account last logged in from (at most a few per account, for

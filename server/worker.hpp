@@ -6,6 +6,8 @@
 
 #include "metrics.hpp"
 
+#include <chirp/checkpointer.hpp>
+
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -13,6 +15,12 @@
 #include <thread>
 
 namespace chirp::server {
+
+/// The server's connections checkpoint on their own commits only once the WAL holds
+/// this many pages (64 MiB): its Checkpointer (ServerState::checkpointer) does it
+/// from a thread of its own, and this is the backstop that bounds the WAL under a
+/// steady stream of commits (see chirp/checkpointer.hpp). Measured in bench/README.md.
+inline constexpr int k_autocheckpoint_pages = Checkpointer::k_backstop_pages;
 
 class FanoutWorker {
 public:

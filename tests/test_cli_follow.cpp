@@ -4,10 +4,12 @@
 // (130) or SIGTERM (143) as a shell reports a command those signals ended.
 #include "cli_support.hpp"
 #include "follow_support.hpp"
-
-#include <doctest/doctest.h>
+#include "server_support.hpp"
 
 #include <chirp/settings.hpp>
+
+#include <doctest/doctest.h>
+#include <fmt/core.h>
 
 #include <csignal>
 #include <set>

@@ -10,9 +10,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 using chirp::Code;
@@ -430,4 +433,109 @@ TEST_CASE("chirp::Core work_queued") {
   data.users.push_back({.handle = "dave"});
   must(core->bulk().import(data));  // no tweets: nothing to fan out
   CHECK(notified == 6);
+}
+
+namespace {
+
+/// The texts of USER's whole home timeline, newest first, paging to the end.
+std::vector<std::string> home_texts(TestDb& db, Id user) {
+  std::vector<std::string> texts;
+  std::optional<chirp::PageRequest> page = chirp::PageRequest{.limit = 7};
+  while (page) {
+    auto timeline = must(db.core.timelines().home(user, *page, user));
+    for (const auto& tweet : timeline.items) texts.push_back(tweet.text);
+    page = timeline.next;
+  }
+  return texts;
+}
+
+}  // namespace
+
+TEST_CASE("Bulk::import with push_history leaves the home timelines the worker would") {
+  // Threshold 10, cap 20: user 0 is a celebrity (15 followers, pulled); users 1-3 are
+  // pushed to 8 followers each (one follow given twice), who then hold 30 pushed
+  // tweets against a cap of 20; one tweet mentions a user who follows nobody.
+  chirp::BulkData data;
+  for (int i = 0; i < 24; ++i) data.users.push_back({.handle = "r" + std::to_string(i)});
+  for (std::size_t f = 1; f <= 15; ++f) data.follows.emplace_back(f, 0);
+  for (std::size_t author = 1; author <= 3; ++author) {
+    for (std::size_t f = 4; f <= 11; ++f) data.follows.emplace_back(f, author);
+  }
+  data.follows.emplace_back(4, 1);
+  TestDb pushed;
+  TestDb queued;
+  std::int64_t now = pushed.clock->now_ms();
+  std::int64_t at = now - 1'000'000;
+  for (int round = 0; round < 10; ++round) {
+    for (std::size_t author = 0; author <= 3; ++author) {
+      std::string text = "tweet " + std::to_string(round) + " by " + std::to_string(author);
+      if (round == 4 && author == 2) text += " for @r20";
+      if (author > 0 || round < 5) data.tweets.push_back({author, text, at += 1000});
+    }
+  }
+  for (TestDb* db : {&pushed, &queued}) {
+    db->set_setting(chirp::setting::celebrity_threshold, 10);
+    db->set_setting(chirp::setting::inbox_cap, 20);
+    db->set_setting(chirp::setting::inactive_days, 0);
+  }
+  auto pushed_ids = must(pushed.core.bulk().import(data, {}, {.push_history = true}));
+  auto queued_ids = must(queued.core.bulk().import(data));
+  // Only the tweet with a mention is left to the worker.
+  CHECK(pushed.core.fanout().queue_status().depth == 1);
+  CHECK(queued.core.fanout().queue_status().depth == static_cast<std::int64_t>(data.tweets.size()));
+  CHECK(pushed.core.fanout().drain().items == 1);
+  queued.core.fanout().drain();
+  for (std::size_t i = 0; i < data.users.size(); ++i) {
+    CAPTURE(i);
+    auto texts = home_texts(pushed, pushed_ids[i]);
+    CHECK(texts == home_texts(queued, queued_ids[i]));
+    // Readers 4-11 see all 30 tweets of users 1-3 (the part cut off at the cap by
+    // pull) and the celebrity's 5.
+    if (i >= 4 && i <= 11) CHECK(texts.size() == 35);
+  }
+  auto mentions = must(pushed.core.notifications().list(pushed_ids[20], {.limit = 10})).items;
+  REQUIRE(mentions.size() == 1);
+  CHECK(mentions[0].tweet->text == "tweet 4 by 2 for @r20");
+  CHECK(must(queued.core.notifications().list(queued_ids[20], {.limit = 10})).items.size() == 1);
+  // Counters are exact, the repeated follow counted once.
+  CHECK(must(pushed.core.users().find("r1")).followers_count == 8);
+}
+
+TEST_CASE("a long fan-out batch gives the write lock to a post that waits for it") {
+  // One author with 100 followers and 1,000 queued tweets: 100,000 inbox rows, which
+  // fanout.batch_max_ms (a minute) would let one transaction write whole. A post made
+  // meanwhile through another connection waits for the lock, and the batch gives it up
+  // after fanout.batch_ms (1 ms): the post is done before the drain.
+  TestDb db;
+  db.set_setting(chirp::setting::fanout_batch_ms, 1);
+  db.set_setting(chirp::setting::fanout_batch_max_ms, 60000);
+  db.set_setting(chirp::setting::fanout_batch, 100000);
+  db.set_setting(chirp::setting::inactive_days, 0);
+  chirp::BulkData data;
+  for (int i = 0; i <= 100; ++i) data.users.push_back({.handle = "f" + std::to_string(i)});
+  for (std::size_t f = 1; f <= 100; ++f) data.follows.emplace_back(f, 0);
+  std::int64_t at = db.clock->now_ms() - 1'000'000;
+  for (int j = 0; j < 1000; ++j) data.tweets.push_back({0, "queued " + std::to_string(j), at + j});
+  must(db.core.bulk().import(data));
+  auto poster = chirp::Core::open({.path = db.dir / "chirp.db"});
+  Id alone = must(poster.users().create({.handle = "poster"})).id;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> drained{false};
+  bool posted_while_draining = false;
+  bool posted = false;
+  std::thread post([&] {  // no assertion here: doctest's REQUIRE may not throw off its thread
+    while (!draining) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    posted = poster.tweets().post(alone, {.text = "not kept waiting"}).has_value();
+    posted_while_draining = !drained;
+  });
+  draining = true;
+  auto stats = db.core.fanout().drain();
+  drained = true;
+  post.join();
+  CHECK(posted);
+  CHECK(stats.items == 1001);  // the 1,000 and the post, queued while the drain went on
+  CHECK(stats.rows == 100'000);
+  CHECK(posted_while_draining);
 }

@@ -74,6 +74,11 @@ TEST_CASE("server: health, metrics and request ids") {
   CHECK(metric_value(metrics, "chirp_fanout_queue_depth").has_value());
   CHECK(metric_value(metrics, "chirp_fanout_queue_lag_seconds").has_value());
   CHECK(metric_value(metrics, "chirp_fanout_rows_total") >= 1.0);
+  // The server's checkpointer thread has seen the WAL its posts wrote.
+  CHECK(eventually([&] {
+    return metric_value(get(client, "/metrics").body, "chirp_wal_peak_pages").value_or(0) >= 1.0;
+  }));
+  CHECK(metric_value(metrics, "chirp_wal_checkpoints_busy_total").has_value());
   // No 429 happened: the counter is absent or zero.
   CHECK(metric_sum(metrics, "chirp_rate_limited_total") == 0.0);
 

@@ -9,7 +9,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <stdexcept>
 
 namespace chirp {
@@ -63,6 +65,10 @@ Core Core::open(Options options) {
     secret = detail::random_secret();
   } else {
     secret = detail::load_or_create_secret(path + ".secret");
+  }
+  if (options.autocheckpoint_pages != 1000) {
+    services->session.db.exec(
+        "PRAGMA wal_autocheckpoint=" + std::to_string(std::max(0, options.autocheckpoint_pages)));
   }
   services->maintenance.emplace(services->session, secret);
   services->auth.emplace(services->session, std::move(secret));

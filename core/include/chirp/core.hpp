@@ -39,6 +39,10 @@ public:
     std::filesystem::path path;                 ///< database file; ":memory:" for tests
     std::shared_ptr<Clock> clock;               ///< default: system clock
     int busy_timeout_ms = 10000;
+    /// WAL pages after which a commit of this connection checkpoints the WAL into the
+    /// database itself (SQLite's wal_autocheckpoint). 0: never; a Checkpointer running
+    /// on the same file does it from its own thread (what `chirp serve` does).
+    int autocheckpoint_pages = 1000;
     /// File holding the 256-bit token signing secret (created 0600 when missing).
     /// Default: the database path + ".secret"; in memory for ":memory:".
     std::optional<std::filesystem::path> secret_path;

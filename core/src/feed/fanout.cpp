@@ -201,10 +201,14 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
       trim_home_events(db, now - m_session.setting(setting::stream_resume_minutes) * 60'000);
       FanoutStats batch_stats;
       // Group commit: many items per transaction (each commit rewrites every inbox page
-      // it dirtied), but the write lock is held for at most the time budget so posts
-      // from other connections wait little.
-      auto deadline = std::chrono::steady_clock::now() +
-                      std::chrono::milliseconds(m_session.setting(setting::fanout_batch_ms));
+      // it dirtied, and a longer batch dirties the same pages more often), but the write
+      // lock is given up after fanout.batch_ms as soon as a post (or any other write of
+      // this process) waits for it, and after fanout.batch_max_ms in any case. Writers
+      // of other processes (the CLI) are not seen: they wait up to the longer budget.
+      auto started = std::chrono::steady_clock::now();
+      auto yield_at = started + std::chrono::milliseconds(m_session.setting(setting::fanout_batch_ms));
+      auto deadline = std::max(
+          yield_at, started + std::chrono::milliseconds(m_session.setting(setting::fanout_batch_max_ms)));
       std::size_t done = 0;
       for (const auto& item : items) {
         if (item.kind == "tweet") {
@@ -226,7 +230,8 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
         db.statement("DELETE FROM fanout_queue WHERE id = ?").bind(item.id).exec();
         ++batch_stats.items;
         ++done;
-        if (std::chrono::steady_clock::now() >= deadline) break;
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline || (now >= yield_at && Db::waiting_writers() > 0)) break;
       }
       bool more = done < items.size() || items.size() == static_cast<std::size_t>(batch);
       items.resize(done);

@@ -39,9 +39,24 @@ Db::Db(const std::string& path, int busy_timeout_ms)
   m_db.exec("PRAGMA temp_store=MEMORY");
   // mmap stays off: SQLite before 3.51.3 has a WAL-reset bug with mmap.
   m_db.exec("PRAGMA mmap_size=0");
+  // When the WAL starts over, a file grown past this (a bulk import's, a backlog's)
+  // is cut back to it rather than kept at its largest.
+  m_db.exec("PRAGMA journal_size_limit=67108864");
 }
 
 void Db::exec(const std::string& sql) { m_db.exec(sql); }
+
+Db::CheckpointResult Db::checkpoint_passive() {
+  CheckpointResult result;
+  int rc = sqlite3_wal_checkpoint_v2(m_db.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                     &result.wal_frames, &result.copied_frames);
+  if (rc == SQLITE_BUSY) {
+    result.busy = true;
+  } else if (rc != SQLITE_OK) {
+    throw SQLite::Exception(m_db.getHandle(), rc);
+  }
+  return result;
+}
 
 std::string Db::path() const { return m_db.getFilename(); }
 

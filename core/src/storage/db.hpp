@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -118,6 +119,21 @@ public:
   /// any transaction. Throws SQLite::Exception when a file cannot be read or written.
   BackupStats backup_to(const std::string& path, int pages_per_step);
 
+  /// What a WAL checkpoint did: frames in the WAL, frames now in the database, and
+  /// whether it could not copy them all (BUSY: another checkpoint ran).
+  struct CheckpointResult {
+    int wal_frames = 0;
+    int copied_frames = 0;
+    bool busy = false;
+  };
+  /// A PASSIVE checkpoint (sqlite3_wal_checkpoint_v2): copies what it can of the WAL
+  /// into the database without waiting for, or blocking, the writer or any reader.
+  CheckpointResult checkpoint_passive();
+
+  /// Write transactions of this process (any connection) waiting for the write lock
+  /// right now: a long write (a fan-out batch) gives the lock up early when some wait.
+  static int waiting_writers() { return s_waiting_writers.load(std::memory_order_relaxed); }
+
   /// Inside a read (not write) transaction: what it reads is committed data.
   bool in_read_transaction() const { return m_depth > 0 && !m_writing; }
   /// Counts outermost transactions: tells a cache when a new snapshot began.
@@ -129,6 +145,7 @@ private:
     if (m_depth > 0) return work();  // nested: part of the outer transaction
     for (int attempt = 0;; ++attempt) {
       try {
+        WaitingWriter waiting(writing);
         statement(begin).exec();
       } catch (const SQLite::Exception& e) {
         if (is_busy(e) && attempt < k_busy_retries) continue;
@@ -178,6 +195,23 @@ private:
   void finish(bool writing, bool commit);
   static bool is_busy(const SQLite::Exception& e);
   void rollback_quietly() noexcept;
+
+  /// Counts a write transaction in waiting_writers() while it waits to begin.
+  class WaitingWriter {
+  public:
+    explicit WaitingWriter(bool writing) : m_writing(writing) {
+      if (m_writing) s_waiting_writers.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~WaitingWriter() {
+      if (m_writing) s_waiting_writers.fetch_sub(1, std::memory_order_relaxed);
+    }
+    WaitingWriter(const WaitingWriter&) = delete;
+    WaitingWriter& operator=(const WaitingWriter&) = delete;
+
+  private:
+    bool m_writing;
+  };
+  inline static std::atomic<int> s_waiting_writers{0};
 
   /// Process-wide SQLite settings, applied once before the first connection opens.
   struct ProcessSetup {

@@ -16,8 +16,12 @@ namespace {
 // Sorted by key.
 constexpr std::array k_specs = {
     SettingSpec{setting::token_ttl_hours, 24, 1, 8760, "hours a login token stays valid"},
+    SettingSpec{setting::fanout_batch_max_ms, 1000, 1, 60000,
+                "longest a fan-out transaction holds the write lock while no other write of "
+                "the server waits for it, in milliseconds"},
     SettingSpec{setting::fanout_batch_ms, 100, 1, 10000,
-                "longest a fan-out transaction holds the write lock, in milliseconds"},
+                "longest a fan-out transaction holds the write lock while another write of "
+                "the server waits for it, in milliseconds"},
     SettingSpec{setting::fanout_batch, 4096, 1, 100000,
                 "most queue items fanned out per transaction (group commit)"},
     SettingSpec{setting::celebrity_threshold, 5000, 0, 1000000000,

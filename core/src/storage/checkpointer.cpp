@@ -1,0 +1,60 @@
+// The background checkpointer (chirp/checkpointer.hpp): a PASSIVE checkpoint every
+// round.
+#include "storage/db.hpp"
+
+#include <chirp/checkpointer.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+namespace chirp {
+
+using detail::Db;
+
+Checkpointer::Checkpointer(Options options) : m_options(std::move(options)) {
+  m_thread = std::thread([this] { run(); });
+}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+Checkpointer::Stats Checkpointer::stats() const {
+  std::lock_guard lock(m_mutex);
+  return m_stats;
+}
+
+void Checkpointer::run() {
+  std::optional<Db> db;
+  for (;;) {
+    {
+      std::unique_lock lock(m_mutex);
+      if (m_wake.wait_for(lock, m_options.interval, [&] { return m_stopping; })) return;
+    }
+    Stats round;
+    try {
+      // Opened here, not in the constructor: a file that cannot be opened yet (its
+      // folder made later) is retried next round rather than lost.
+      if (!db) db.emplace(m_options.path.string(), m_options.busy_timeout_ms);
+      auto passive = db->checkpoint_passive();
+      round.busy = passive.busy ? 1 : 0;
+      round.largest_wal_pages = passive.wal_frames;
+    } catch (const std::exception& e) {
+      round.last_error = e.what();
+      db.reset();
+    }
+    std::lock_guard lock(m_mutex);
+    ++m_stats.rounds;
+    m_stats.busy += round.busy;
+    m_stats.largest_wal_pages = std::max(m_stats.largest_wal_pages, round.largest_wal_pages);
+    m_stats.last_error = round.last_error;
+  }
+}
+
+}  // namespace chirp

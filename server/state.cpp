@@ -42,7 +42,7 @@ ServerState::ThreadSlot ServerState::thread() {
   if (!slot->core) {
     slot->core = std::make_unique<Core>(
         Core::open({.path = m_db_path,
-                    .autocheckpoint_pages = k_autocheckpoint_pages,
+                    .autocheckpoint_pages = k_request_autocheckpoint_pages,
                     .work_queued = [this] { worker.notify(); }}));
   }
   return {*slot->core, slot->context, slot->pipeline};

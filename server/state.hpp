@@ -123,9 +123,10 @@ public:
   RateLimiter limiter;
   StreamHub streams;
   FanoutWorker worker;  ///< publishes to streams
-  /// Checkpoints the WAL for the connections of this process, which checkpoint on
-  /// their own commits only past k_autocheckpoint_pages. Started by serve once the
-  /// stop signals are blocked (a thread started before would take them).
+  /// Checkpoints the WAL for the connections of this process (which checkpoint on
+  /// their own commits never, or for the worker past its backstop: worker.hpp).
+  /// Started by serve once the stop signals are blocked (a thread started before
+  /// would take them).
   std::optional<Checkpointer> checkpointer;
   Checkpointer::Stats checkpoint_stats() const {
     return checkpointer ? checkpointer->stats() : Checkpointer::Stats{};

@@ -16,11 +16,14 @@
 
 namespace chirp::server {
 
-/// The server's connections checkpoint on their own commits only once the WAL holds
-/// this many pages (64 MiB): its Checkpointer (ServerState::checkpointer) does it
-/// from a thread of its own, and this is the backstop that bounds the WAL under a
-/// steady stream of commits (see chirp/checkpointer.hpp). Measured in bench/README.md.
-inline constexpr int k_autocheckpoint_pages = Checkpointer::k_backstop_pages;
+/// The server's Checkpointer (ServerState::checkpointer) checkpoints from a thread of
+/// its own. The fan-out worker's connection keeps the backstop that bounds the WAL
+/// under a steady stream of commits (see chirp/checkpointer.hpp): the worker commits
+/// whenever anything is written, as every post queues work for it. The request
+/// threads' connections never checkpoint, so that no request pays for one. Measured
+/// in bench/README.md.
+inline constexpr int k_worker_autocheckpoint_pages = Checkpointer::k_backstop_pages;
+inline constexpr int k_request_autocheckpoint_pages = 0;
 
 class FanoutWorker {
 public:

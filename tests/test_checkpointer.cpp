@@ -6,10 +6,14 @@
 
 #include <chirp/checkpointer.hpp>
 #include <chirp/core.hpp>
+#include <chirp/error.hpp>
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -124,4 +128,65 @@ TEST_CASE("Checkpointer: a database that cannot be opened is retried, not fatal"
     if (!recovered) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   CHECK(recovered);
+}
+
+namespace {
+
+/// A soft file size limit on this process for its life (a full disk, as far as SQLite
+/// can tell: writes past it fail with EFBIG), SIGXFSZ ignored meanwhile.
+class FileSizeLimit {
+public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &m_saved);
+    m_old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = m_saved;
+    limit.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &m_saved);
+    std::signal(SIGXFSZ, m_old_handler);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+private:
+  rlimit m_saved{};
+  void (*m_old_handler)(int) = SIG_DFL;
+};
+
+}  // namespace
+
+TEST_CASE("a write whose COMMIT fails on a full disk leaves the connection usable") {
+  // Writes past the limit fail; in a small transaction that is the COMMIT, which writes
+  // the WAL frames. The connection must come out of that transaction: the reads and
+  // writes after it work (they once failed with "cannot start a transaction within a
+  // transaction").
+  TempDir dir;
+  auto db = dir / "chirp.db";
+  auto core = Core::open({.path = db, .autocheckpoint_pages = 0});
+  Id author = must(core.users().create({.handle = "writer"})).id;
+  int posted = 0;
+  post_some(core, author, 5, posted);
+  bool refused = false;
+  {
+    FileSizeLimit full(std::max<std::uintmax_t>(wal_bytes(db), std::filesystem::file_size(db)) + 8192);
+    for (int i = 0; i < 200 && !refused; ++i) {
+      try {
+        must(core.tweets().post(author, {.text = "while full " + std::to_string(i) +
+                                                 std::string(200, 'y')}));
+        ++posted;
+      } catch (const std::exception& e) {  // infrastructure failures throw
+        CHECK_MESSAGE(chirp::is_storage_full(e), e.what());
+        refused = true;
+      }
+    }
+    REQUIRE(refused);
+    // Reads go on, on the same connection, while the disk is still full.
+    CHECK(must(core.timelines().user(author, {.limit = 200})).items.size() ==
+          static_cast<std::size_t>(posted));
+  }
+  // Room again: the same connection writes.
+  must(core.tweets().post(author, {.text = "after the disk was freed"}));
+  CHECK(must(core.users().find("writer")).tweets_count == posted + 1);
 }

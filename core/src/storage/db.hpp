@@ -167,12 +167,15 @@ private:
           return result;
         }
       } catch (const SQLite::Exception& e) {
-        --m_depth;
+        // Back to the outermost level: m_depth may already be down, when the COMMIT in
+        // finish() threw (a full disk), and counting it down twice would leave it at -1,
+        // so that the next transaction's nested calls began transactions of their own.
+        m_depth = 0;
         rollback_quietly();
         if (is_busy(e) && attempt < k_busy_retries) continue;
         throw;
       } catch (...) {
-        --m_depth;
+        m_depth = 0;
         rollback_quietly();
         throw;
       }

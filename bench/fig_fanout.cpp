@@ -48,8 +48,13 @@ double raw_insert_rate(SQLite::Database& raw, const std::vector<std::pair<Id, Id
   return rate;
 }
 
+/// SQLite's own default, what the CLI runs with.
+constexpr int k_inline_autocheckpoint_pages = 1000;
+
+/// The worker's connection: the backstop beside a Checkpointer, as the server has it.
 int autocheckpoint(const BenchOptions& options) {
-  return options.background_checkpoints ? Checkpointer::k_backstop_pages : 1000;
+  return options.background_checkpoints ? Checkpointer::k_backstop_pages
+                                        : k_inline_autocheckpoint_pages;
 }
 
 /// The server's Checkpointer, or none (the writers checkpoint on their own commits).
@@ -144,7 +149,9 @@ void figure_ingest(const BenchOptions& options) {
   // As the server: the poster never checkpoints, the worker past the backstop.
   auto worker_core = Core::open({.path = options.db, .autocheckpoint_pages = autocheckpoint(options)});
   auto poster = Core::open({.path = options.db,
-                            .autocheckpoint_pages = options.background_checkpoints ? 0 : 1000});
+                            .autocheckpoint_pages = options.background_checkpoints
+                                                        ? 0
+                                                        : k_inline_autocheckpoint_pages});
   auto checkpointer = checkpointer_for(options);
   double t0 = now_seconds();
   std::thread worker([&] {

@@ -66,10 +66,8 @@ Core Core::open(Options options) {
   } else {
     secret = detail::load_or_create_secret(path + ".secret");
   }
-  if (options.autocheckpoint_pages != 1000) {
-    services->session.db.exec(
-        "PRAGMA wal_autocheckpoint=" + std::to_string(std::max(0, options.autocheckpoint_pages)));
-  }
+  services->session.db.exec(
+      "PRAGMA wal_autocheckpoint=" + std::to_string(std::max(0, options.autocheckpoint_pages)));
   services->maintenance.emplace(services->session, secret);
   services->auth.emplace(services->session, std::move(secret));
   return Core(std::move(services));

@@ -69,6 +69,11 @@ Metrics::Metrics()
                      .Help("Background checkpoints that could not copy the whole WAL")
                      .Register(*m_registry)
                      .Add({})),
+      m_wal_restarts(BuildCounter()
+                         .Name("chirp_wal_restarts_total")
+                         .Help("Background checkpoints that let the WAL start over (past 64 MiB)")
+                         .Register(*m_registry)
+                         .Add({})),
       m_streams_open(BuildGauge()
                          .Name("chirp_streams_open")
                          .Help("Live event streams open (each holds a thread)")
@@ -131,6 +136,8 @@ std::string Metrics::render(const QueueStatus& queue, const Checkpointer::Stats&
     std::lock_guard lock(m_render_mutex);
     m_wal_peak.Set(static_cast<double>(checkpoints.largest_wal_pages));
     m_wal_busy.Increment(static_cast<double>(checkpoints.busy - m_checkpoints_seen.busy));
+    m_wal_restarts.Increment(
+        static_cast<double>(checkpoints.restarts - m_checkpoints_seen.restarts));
     m_checkpoints_seen = checkpoints;
   }
   return TextSerializer().Serialize(m_registry->Collect());

@@ -56,6 +56,7 @@ private:
   prometheus::Gauge& m_queue_lag;
   prometheus::Gauge& m_wal_peak;
   prometheus::Counter& m_wal_busy;
+  prometheus::Counter& m_wal_restarts;
   std::mutex m_render_mutex;  ///< /metrics requests may run at once
   Checkpointer::Stats m_checkpoints_seen;
   prometheus::Gauge& m_streams_open;

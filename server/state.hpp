@@ -123,8 +123,8 @@ public:
   RateLimiter limiter;
   StreamHub streams;
   FanoutWorker worker;  ///< publishes to streams
-  /// Checkpoints the WAL for the connections of this process (which checkpoint on
-  /// their own commits never, or for the worker past its backstop: worker.hpp).
+  /// Checkpoints the WAL for the connections of this process and bounds it (they
+  /// checkpoint on their own commits never, or the worker past 64 MiB: worker.hpp).
   /// Started by serve once the stop signals are blocked (a thread started before
   /// would take them).
   std::optional<Checkpointer> checkpointer;

@@ -17,11 +17,11 @@
 namespace chirp::server {
 
 /// The server's Checkpointer (ServerState::checkpointer) checkpoints from a thread of
-/// its own. The fan-out worker's connection keeps the backstop that bounds the WAL
-/// under a steady stream of commits (see chirp/checkpointer.hpp): the worker commits
-/// whenever anything is written, as every post queues work for it. The request
-/// threads' connections never checkpoint, so that no request pays for one. Measured
-/// in bench/README.md.
+/// its own and bounds the WAL (see chirp/checkpointer.hpp). The request threads'
+/// connections never checkpoint, so that no request pays for one. The fan-out worker's
+/// connection keeps a fallback past the same size, should the thread fall behind: it
+/// commits whenever anything is written, as every post queues work for it. Measured in
+/// bench/README.md.
 inline constexpr int k_worker_autocheckpoint_pages = Checkpointer::k_backstop_pages;
 inline constexpr int k_request_autocheckpoint_pages = 0;
 

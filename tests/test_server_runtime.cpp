@@ -79,6 +79,7 @@ TEST_CASE("server: health, metrics and request ids") {
     return metric_value(get(client, "/metrics").body, "chirp_wal_peak_pages").value_or(0) >= 1.0;
   }));
   CHECK(metric_value(metrics, "chirp_wal_checkpoints_busy_total").has_value());
+  CHECK(metric_value(metrics, "chirp_wal_restarts_total").has_value());
   // No 429 happened: the counter is absent or zero.
   CHECK(metric_sum(metrics, "chirp_rate_limited_total") == 0.0);
 

@@ -1,5 +1,5 @@
 // The background checkpointer (chirp/checkpointer.hpp): a PASSIVE checkpoint every
-// round.
+// round, a RESTART one after it once the WAL is past restart_pages.
 #include "storage/db.hpp"
 
 #include <chirp/checkpointer.hpp>
@@ -32,6 +32,9 @@ Checkpointer::Stats Checkpointer::stats() const {
 
 void Checkpointer::run() {
   std::optional<Db> db;
+  // The log size at the last RESTART: until a write starts the log over, the WAL still
+  // reports that size, and has nothing left to restart for.
+  int restarted_at = -1;
   for (;;) {
     {
       std::unique_lock lock(m_mutex);
@@ -45,6 +48,16 @@ void Checkpointer::run() {
       auto passive = db->checkpoint_passive();
       round.busy = passive.busy ? 1 : 0;
       round.largest_wal_pages = passive.wal_frames;
+      if (m_options.restart_pages > 0 && passive.wal_frames >= m_options.restart_pages &&
+          passive.wal_frames != restarted_at) {
+        auto restart = db->checkpoint_restart();
+        if (restart.busy) {
+          round.busy = 1;
+        } else {
+          round.restarts = 1;
+          restarted_at = restart.wal_frames;
+        }
+      }
     } catch (const std::exception& e) {
       round.last_error = e.what();
       db.reset();
@@ -52,6 +65,7 @@ void Checkpointer::run() {
     std::lock_guard lock(m_mutex);
     ++m_stats.rounds;
     m_stats.busy += round.busy;
+    m_stats.restarts += round.restarts;
     m_stats.largest_wal_pages = std::max(m_stats.largest_wal_pages, round.largest_wal_pages);
     m_stats.last_error = round.last_error;
   }

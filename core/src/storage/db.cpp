@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -46,16 +48,49 @@ Db::Db(const std::string& path, int busy_timeout_ms)
 
 void Db::exec(const std::string& sql) { m_db.exec(sql); }
 
-Db::CheckpointResult Db::checkpoint_passive() {
+Db::CheckpointResult Db::checkpoint(int mode) {
   CheckpointResult result;
-  int rc = sqlite3_wal_checkpoint_v2(m_db.getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                     &result.wal_frames, &result.copied_frames);
+  int rc = sqlite3_wal_checkpoint_v2(m_db.getHandle(), nullptr, mode, &result.wal_frames,
+                                     &result.copied_frames);
   if (rc == SQLITE_BUSY) {
     result.busy = true;
   } else if (rc != SQLITE_OK) {
     throw SQLite::Exception(m_db.getHandle(), rc);
   }
   return result;
+}
+
+Db::CheckpointResult Db::checkpoint_passive() { return checkpoint(SQLITE_CHECKPOINT_PASSIVE); }
+
+namespace {
+
+std::mutex restart_mutex;
+std::condition_variable restart_done;
+
+}  // namespace
+
+Db::CheckpointResult Db::checkpoint_restart() {
+  WaitingWriter waiting(true);  // a fan-out batch gives the lock up for it
+  s_restart_pending.store(true, std::memory_order_release);
+  struct Done {
+    ~Done() {
+      {
+        std::lock_guard lock(restart_mutex);
+        s_restart_pending.store(false, std::memory_order_release);
+      }
+      restart_done.notify_all();
+    }
+  } done;
+  return checkpoint(SQLITE_CHECKPOINT_RESTART);
+}
+
+void Db::wait_for_restart() {
+  // The checkpoint's own busy timeout bounds it; this bound only keeps a writer from
+  // waiting on a checkpoint that never ends.
+  constexpr auto k_restart_wait = std::chrono::seconds(5);
+  std::unique_lock lock(restart_mutex);
+  restart_done.wait_for(lock, k_restart_wait,
+                        [] { return !s_restart_pending.load(std::memory_order_acquire); });
 }
 
 std::string Db::path() const { return m_db.getFilename(); }

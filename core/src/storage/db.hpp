@@ -129,6 +129,11 @@ public:
   /// A PASSIVE checkpoint (sqlite3_wal_checkpoint_v2): copies what it can of the WAL
   /// into the database without waiting for, or blocking, the writer or any reader.
   CheckpointResult checkpoint_passive();
+  /// A RESTART checkpoint: waits (the busy timeout) for the write lock, copies the rest
+  /// of the WAL holding it, then waits for the readers still on the WAL, so that the
+  /// next write starts the log over. Writers wait meanwhile; while it waits for the
+  /// lock it counts in waiting_writers(). busy: it could not do all of that in time.
+  CheckpointResult checkpoint_restart();
 
   /// Write transactions of this process (any connection) waiting for the write lock
   /// right now: a long write (a fan-out batch) gives the lock up early when some wait.
@@ -143,6 +148,7 @@ private:
   template <class F>
   auto run_transaction(const char* begin, bool writing, F&& work) -> decltype(work()) {
     if (m_depth > 0) return work();  // nested: part of the outer transaction
+    if (writing && s_restart_pending.load(std::memory_order_acquire)) wait_for_restart();
     for (int attempt = 0;; ++attempt) {
       try {
         WaitingWriter waiting(writing);
@@ -198,6 +204,8 @@ private:
   void finish(bool writing, bool commit);
   static bool is_busy(const SQLite::Exception& e);
   void rollback_quietly() noexcept;
+  /// sqlite3_wal_checkpoint_v2 in MODE on the main database.
+  CheckpointResult checkpoint(int mode);
 
   /// Counts a write transaction in waiting_writers() while it waits to begin.
   class WaitingWriter {
@@ -215,6 +223,14 @@ private:
     bool m_writing;
   };
   inline static std::atomic<int> s_waiting_writers{0};
+
+  /// A RESTART checkpoint of this process is under way (checkpoint_restart). Writers
+  /// of the process hold back until it is done: SQLite's write lock is a try-lock, so
+  /// writes back to back would otherwise keep the checkpoint from it for its whole busy
+  /// timeout (seen: every round of a test lost so).
+  inline static std::atomic<bool> s_restart_pending{false};
+  /// Waits until no RESTART is under way (5 s at most).
+  static void wait_for_restart();
 
   /// Process-wide SQLite settings, applied once before the first connection opens.
   struct ProcessSetup {

@@ -539,3 +539,49 @@ TEST_CASE("a long fan-out batch gives the write lock to a post that waits for it
   CHECK(stats.rows == 100'000);
   CHECK(posted_while_draining);
 }
+
+TEST_CASE("a write kept waiting past its busy timeout by a batch of the process is refused, and changes nothing") {
+  // fanout.batch_ms of 10 s: the batch keeps the write lock for the whole drain of
+  // 600,000 inbox rows (half a second here) though a post waits. The post, through a
+  // connection of the same process with a 5 ms busy timeout, waits its turn that long
+  // (twenty times over: a busy write is retried), is refused, and writes nothing; after
+  // the drain the same connection posts.
+  TestDb db;
+  db.set_setting(chirp::setting::fanout_batch_ms, 10000);
+  db.set_setting(chirp::setting::fanout_batch_max_ms, 60000);
+  db.set_setting(chirp::setting::fanout_batch, 100000);
+  db.set_setting(chirp::setting::inactive_days, 0);
+  chirp::BulkData data;
+  for (int i = 0; i <= 1000; ++i) data.users.push_back({.handle = "f" + std::to_string(i)});
+  for (std::size_t f = 1; f <= 1000; ++f) data.follows.emplace_back(f, 0);
+  std::int64_t at = db.clock->now_ms() - 1'000'000;
+  for (int j = 0; j < 600; ++j) data.tweets.push_back({0, "queued " + std::to_string(j), at + j});
+  must(db.core.bulk().import(data));
+  auto poster = chirp::Core::open({.path = db.dir / "chirp.db", .busy_timeout_ms = 5});
+  Id alone = must(poster.users().create({.handle = "poster"})).id;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> drained{false};
+  bool refused = false;
+  bool refused_while_draining = false;
+  std::thread post([&] {  // no assertion here: doctest's REQUIRE may not throw off its thread
+    while (!draining) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      (void)poster.tweets().post(alone, {.text = "kept waiting"});
+    } catch (const std::exception&) {
+      refused = true;
+    }
+    refused_while_draining = !drained;
+  });
+  draining = true;
+  auto stats = db.core.fanout().drain();
+  drained = true;
+  post.join();
+  CHECK(refused);
+  CHECK(refused_while_draining);
+  CHECK(stats.rows == 600'000);
+  CHECK(must(poster.users().find("poster")).tweets_count == 0);
+  must(poster.tweets().post(alone, {.text = "after the drain"}));
+  CHECK(must(poster.users().find("poster")).tweets_count == 1);
+}

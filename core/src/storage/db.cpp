@@ -7,9 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -30,7 +29,9 @@ Db::Db(const std::string& path, int busy_timeout_ms)
     // NOMUTEX: a Core (and so its connection) is used by one thread at a time, as
     // core.hpp documents, so SQLite's per-call connection mutex is pure cost.
     : m_db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-           busy_timeout_ms) {
+           busy_timeout_ms),
+      m_busy_timeout_ms(busy_timeout_ms),
+      m_write_gate(gate_for(m_db.getFilename())) {
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process
   // crash; only an OS crash or power loss may drop the last commits.
@@ -62,35 +63,67 @@ Db::CheckpointResult Db::checkpoint(int mode) {
 
 Db::CheckpointResult Db::checkpoint_passive() { return checkpoint(SQLITE_CHECKPOINT_PASSIVE); }
 
-namespace {
-
-std::mutex restart_mutex;
-std::condition_variable restart_done;
-
-}  // namespace
-
 Db::CheckpointResult Db::checkpoint_restart() {
-  WaitingWriter waiting(true);  // a fan-out batch gives the lock up for it
-  s_restart_pending.store(true, std::memory_order_release);
-  struct Done {
-    ~Done() {
-      {
-        std::lock_guard lock(restart_mutex);
-        s_restart_pending.store(false, std::memory_order_release);
-      }
-      restart_done.notify_all();
-    }
-  } done;
+  WriteTurn turn;
+  try {
+    WaitingWriter waiting(true);  // a fan-out batch gives the lock up for it
+    turn = take_write_turn();
+  } catch (const SQLite::Exception& e) {
+    if (!is_busy(e)) throw;
+    return CheckpointResult{.busy = true};
+  }
   return checkpoint(SQLITE_CHECKPOINT_RESTART);
 }
 
-void Db::wait_for_restart() {
-  // The checkpoint's own busy timeout bounds it; this bound only keeps a writer from
-  // waiting on a checkpoint that never ends.
-  constexpr auto k_restart_wait = std::chrono::seconds(5);
-  std::unique_lock lock(restart_mutex);
-  restart_done.wait_for(lock, k_restart_wait,
-                        [] { return !s_restart_pending.load(std::memory_order_acquire); });
+bool Db::WriteGate::enter(int timeout_ms) {
+  std::unique_lock lock(m_mutex);
+  if (!m_held && m_queue.empty()) {
+    m_held = true;
+    return true;
+  }
+  auto ticket = m_next_ticket++;
+  m_queue.push_back(ticket);
+  bool mine = m_changed.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                                 [&] { return !m_held && m_queue.front() == ticket; });
+  m_queue.erase(std::find(m_queue.begin(), m_queue.end(), ticket));
+  if (!mine) {
+    lock.unlock();
+    m_changed.notify_all();  // the writer behind may be first now
+    return false;
+  }
+  m_held = true;
+  return true;
+}
+
+void Db::WriteGate::leave() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_held = false;
+  }
+  m_changed.notify_all();
+}
+
+Db::WriteTurn Db::take_write_turn() {
+  if (!m_write_gate) return WriteTurn(nullptr);
+  if (!m_write_gate->enter(m_busy_timeout_ms)) {
+    throw SQLite::Exception("database is locked (waited for this process's other writers)",
+                            SQLITE_BUSY);
+  }
+  return WriteTurn(m_write_gate.get());
+}
+
+std::shared_ptr<Db::WriteGate> Db::gate_for(const std::string& path) {
+  if (path.empty()) return nullptr;
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::weak_ptr<WriteGate>> gates;
+  std::lock_guard lock(mutex);
+  auto& slot = gates[path];
+  auto gate = slot.lock();
+  if (!gate) {
+    gate = std::make_shared<WriteGate>();
+    slot = gate;
+  }
+  return gate;
 }
 
 std::string Db::path() const { return m_db.getFilename(); }

@@ -8,13 +8,17 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
 
 namespace chirp::detail {
 
@@ -129,10 +133,10 @@ public:
   /// A PASSIVE checkpoint (sqlite3_wal_checkpoint_v2): copies what it can of the WAL
   /// into the database without waiting for, or blocking, the writer or any reader.
   CheckpointResult checkpoint_passive();
-  /// A RESTART checkpoint: waits (the busy timeout) for the write lock, copies the rest
-  /// of the WAL holding it, then waits for the readers still on the WAL, so that the
-  /// next write starts the log over. Writers wait meanwhile; while it waits for the
-  /// lock it counts in waiting_writers(). busy: it could not do all of that in time.
+  /// A RESTART checkpoint: takes its turn as a writer (counted in waiting_writers()
+  /// meanwhile, so a fan-out batch gives the lock up), copies the rest of the WAL
+  /// holding the write lock, then waits for the readers still on the WAL, so that the
+  /// next write starts the log over. busy: it could not do all of that in time.
   CheckpointResult checkpoint_restart();
 
   /// Write transactions of this process (any connection) waiting for the write lock
@@ -148,10 +152,11 @@ private:
   template <class F>
   auto run_transaction(const char* begin, bool writing, F&& work) -> decltype(work()) {
     if (m_depth > 0) return work();  // nested: part of the outer transaction
-    if (writing && s_restart_pending.load(std::memory_order_acquire)) wait_for_restart();
+    WriteTurn turn;  // held to the end of the transaction, across BUSY retries
     for (int attempt = 0;; ++attempt) {
       try {
         WaitingWriter waiting(writing);
+        if (writing && !turn) turn = take_write_turn();
         statement(begin).exec();
       } catch (const SQLite::Exception& e) {
         if (is_busy(e) && attempt < k_busy_retries) continue;
@@ -224,13 +229,57 @@ private:
   };
   inline static std::atomic<int> s_waiting_writers{0};
 
-  /// A RESTART checkpoint of this process is under way (checkpoint_restart). Writers
-  /// of the process hold back until it is done: SQLite's write lock is a try-lock, so
-  /// writes back to back would otherwise keep the checkpoint from it for its whole busy
-  /// timeout (seen: every round of a test lost so).
-  inline static std::atomic<bool> s_restart_pending{false};
-  /// Waits until no RESTART is under way (5 s at most).
-  static void wait_for_restart();
+  /// Writers of one database file in this process take turns here, first come first
+  /// served, before SQLite's write lock. That lock is a try-lock polled by the busy
+  /// handler with sleeps that grow to 100 ms: a post behind a fan-out batch slept up to
+  /// 25 ms past its release, a writer that begins again at once (the worker's next
+  /// batch) took it back before any sleeper woke, and a RESTART checkpoint lost it to
+  /// back-to-back posts for its whole timeout. Writers of other processes (the CLI)
+  /// still meet SQLite's lock and busy handler only.
+  class WriteGate {
+  public:
+    /// Waits up to TIMEOUT_MS for the turn; false when it did not come.
+    bool enter(int timeout_ms);
+    void leave();
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_held = false;
+    std::deque<std::uint64_t> m_queue;  // tickets of the writers waiting, in order
+    std::uint64_t m_next_ticket = 0;
+  };
+  /// A turn at the gate, left when destroyed; empty for a database of its own (":memory:").
+  class WriteTurn {
+  public:
+    WriteTurn() = default;
+    /// A turn at GATE (null: a database that needs none).
+    explicit WriteTurn(WriteGate* gate) : m_gate(gate), m_taken(true) {}
+    WriteTurn(WriteTurn&& other) noexcept
+        : m_gate(std::exchange(other.m_gate, nullptr)),
+          m_taken(std::exchange(other.m_taken, false)) {}
+    WriteTurn& operator=(WriteTurn&& other) noexcept {
+      if (this != &other) {
+        if (m_gate) m_gate->leave();
+        m_gate = std::exchange(other.m_gate, nullptr);
+        m_taken = std::exchange(other.m_taken, false);
+      }
+      return *this;
+    }
+    ~WriteTurn() {
+      if (m_gate) m_gate->leave();
+    }
+    explicit operator bool() const { return m_taken; }
+
+  private:
+    WriteGate* m_gate = nullptr;
+    bool m_taken = false;
+  };
+  /// This file's turn (the busy timeout at most); throws SQLITE_BUSY when it does not come.
+  WriteTurn take_write_turn();
+  /// The gate of the database file at PATH, shared by the connections of the process
+  /// ("" for a private database: none).
+  static std::shared_ptr<WriteGate> gate_for(const std::string& path);
 
   /// Process-wide SQLite settings, applied once before the first connection opens.
   struct ProcessSetup {
@@ -241,6 +290,8 @@ private:
 
   [[no_unique_address]] ProcessSetup m_setup;  // before m_db: it must run first
   SQLite::Database m_db;
+  int m_busy_timeout_ms;
+  std::shared_ptr<WriteGate> m_write_gate;  // null: a private (in-memory) database
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
   bool m_writing = false;

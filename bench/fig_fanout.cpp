@@ -146,8 +146,11 @@ void figure_ingest(const BenchOptions& options) {
   std::vector<double> lags_ms;
   std::int64_t rows = 0;
   // Both connections open before the clock starts: opening is not posting.
-  // As the server: the poster never checkpoints, the worker past the backstop.
-  auto worker_core = Core::open({.path = options.db, .autocheckpoint_pages = autocheckpoint(options)});
+  // As the server: the poster never checkpoints, the worker past the backstop and
+  // behind the poster's writes.
+  auto worker_core = Core::open({.path = options.db,
+                                 .autocheckpoint_pages = autocheckpoint(options),
+                                 .background_writer = true});
   auto poster = Core::open({.path = options.db,
                             .autocheckpoint_pages = options.background_checkpoints
                                                         ? 0

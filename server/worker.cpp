@@ -40,7 +40,10 @@ void FanoutWorker::notify() {
 }
 
 void FanoutWorker::run() {
-  auto core = Core::open({.path = m_db_path, .autocheckpoint_pages = k_worker_autocheckpoint_pages});
+  // A background writer: the posts of the request threads get the write lock first.
+  auto core = Core::open({.path = m_db_path,
+                          .autocheckpoint_pages = k_worker_autocheckpoint_pages,
+                          .background_writer = true});
   std::string last_error;
   // The newest home event and notification: when either moves (this worker's batch, or a CLI that
   // fanned out its own posts), the streams are told.

@@ -68,6 +68,7 @@ Core Core::open(Options options) {
   }
   services->session.db.exec(
       "PRAGMA wal_autocheckpoint=" + std::to_string(std::max(0, options.autocheckpoint_pages)));
+  services->session.db.set_background_writer(options.background_writer);
   services->maintenance.emplace(services->session, secret);
   services->auth.emplace(services->session, std::move(secret));
   return Core(std::move(services));

@@ -43,6 +43,12 @@ public:
     /// database itself (SQLite's wal_autocheckpoint). 0: never; a Checkpointer running
     /// on the same file does it from its own thread (what `chirp serve` does).
     int autocheckpoint_pages = 1000;
+    /// This connection's writes never go ahead of the process's other writers of the
+    /// file: each waits until none of them writes or waits, then meets SQLite's write
+    /// lock as another process's writer would. For the fan-out worker: the posts it
+    /// would otherwise take turns with then get the lock first, and it works in the
+    /// gaps between them, in fewer, larger transactions.
+    bool background_writer = false;
     /// File holding the 256-bit token signing secret (created 0600 when missing).
     /// Default: the database path + ".secret"; in memory for ":memory:".
     std::optional<std::filesystem::path> secret_path;

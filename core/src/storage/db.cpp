@@ -32,6 +32,11 @@ Db::Db(const std::string& path, int busy_timeout_ms)
            busy_timeout_ms),
       m_busy_timeout_ms(busy_timeout_ms),
       m_write_gate(gate_for(m_db.getFilename())) {
+  // SQLite's own busy handler sleeps 1, 2, 5, 10, ... up to 100 ms between tries: a
+  // post behind a fan-out batch slept up to 25 ms past the lock's release. One writer
+  // of the process at a time polls (the others wait at the WriteGate), so short sleeps
+  // cost little.
+  sqlite3_busy_handler(m_db.getHandle(), &Db::on_busy, this);
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process
   // crash; only an OS crash or power loss may drop the last commits.
@@ -48,6 +53,28 @@ Db::Db(const std::string& path, int busy_timeout_ms)
 }
 
 void Db::exec(const std::string& sql) { m_db.exec(sql); }
+
+void Db::set_background_writer(bool background) {
+  m_background_writer = background;
+  if (background) {
+    // SQLite's own handler, whose sleeps grow to 100 ms: a writer that polls seldom
+    // lets the posts that write between its tries go first, and it finds a longer
+    // queue, which it writes in fewer, larger transactions.
+    sqlite3_busy_timeout(m_db.getHandle(), m_busy_timeout_ms);
+  } else {
+    sqlite3_busy_handler(m_db.getHandle(), &Db::on_busy, this);
+  }
+}
+
+int Db::on_busy(void* self, int count) {
+  constexpr auto k_poll = std::chrono::microseconds(250);
+  auto& db = *static_cast<Db*>(self);
+  auto now = std::chrono::steady_clock::now();
+  if (count == 0) db.m_busy_since = now;
+  if (now - db.m_busy_since >= std::chrono::milliseconds(db.m_busy_timeout_ms)) return 0;
+  std::this_thread::sleep_for(k_poll);
+  return 1;
+}
 
 Db::CheckpointResult Db::checkpoint(int mode) {
   CheckpointResult result;
@@ -103,13 +130,21 @@ void Db::WriteGate::leave() {
   m_changed.notify_all();
 }
 
+bool Db::WriteGate::wait_idle(int timeout_ms) {
+  std::unique_lock lock(m_mutex);
+  return m_changed.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                            [&] { return !m_held && m_queue.empty(); });
+}
+
 Db::WriteTurn Db::take_write_turn() {
   if (!m_write_gate) return WriteTurn(nullptr);
-  if (!m_write_gate->enter(m_busy_timeout_ms)) {
+  bool came = m_background_writer ? m_write_gate->wait_idle(m_busy_timeout_ms)
+                                  : m_write_gate->enter(m_busy_timeout_ms);
+  if (!came) {
     throw SQLite::Exception("database is locked (waited for this process's other writers)",
                             SQLITE_BUSY);
   }
-  return WriteTurn(m_write_gate.get());
+  return WriteTurn(m_background_writer ? nullptr : m_write_gate.get());
 }
 
 std::shared_ptr<Db::WriteGate> Db::gate_for(const std::string& path) {

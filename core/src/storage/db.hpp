@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -139,6 +140,10 @@ public:
   /// next write starts the log over. busy: it could not do all of that in time.
   CheckpointResult checkpoint_restart();
 
+  /// Writes of this connection wait until no other writer of the process writes or
+  /// waits (WriteGate), and then do not hold the others back (Core::Options).
+  void set_background_writer(bool background);
+
   /// Write transactions of this process (any connection) waiting for the write lock
   /// right now: a long write (a fan-out batch) gives the lock up early when some wait.
   static int waiting_writers() { return s_waiting_writers.load(std::memory_order_relaxed); }
@@ -231,16 +236,19 @@ private:
 
   /// Writers of one database file in this process take turns here, first come first
   /// served, before SQLite's write lock. That lock is a try-lock polled by the busy
-  /// handler with sleeps that grow to 100 ms: a post behind a fan-out batch slept up to
-  /// 25 ms past its release, a writer that begins again at once (the worker's next
-  /// batch) took it back before any sleeper woke, and a RESTART checkpoint lost it to
-  /// back-to-back posts for its whole timeout. Writers of other processes (the CLI)
-  /// still meet SQLite's lock and busy handler only.
+  /// handler: writers back to back kept a RESTART checkpoint from it for its whole
+  /// timeout, and eight request threads polled for it at once. A background writer
+  /// (the fan-out worker) takes no turn: it waits until the gate is idle, so that it
+  /// never goes ahead of a post, and then meets SQLite's lock. Writers of other
+  /// processes (the CLI) meet SQLite's lock and busy handler only.
   class WriteGate {
   public:
     /// Waits up to TIMEOUT_MS for the turn; false when it did not come.
     bool enter(int timeout_ms);
     void leave();
+    /// Waits up to TIMEOUT_MS until no writer holds or waits for a turn (a background
+    /// writer's way in, which takes none); false when that did not happen.
+    bool wait_idle(int timeout_ms);
 
   private:
     std::mutex m_mutex;
@@ -292,6 +300,10 @@ private:
   SQLite::Database m_db;
   int m_busy_timeout_ms;
   std::shared_ptr<WriteGate> m_write_gate;  // null: a private (in-memory) database
+  bool m_background_writer = false;
+  std::chrono::steady_clock::time_point m_busy_since;  // of the wait on_busy is in
+  /// The busy handler: short sleeps up to the busy timeout (see the constructor).
+  static int on_busy(void* self, int count);
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
   int m_depth = 0;
   bool m_writing = false;

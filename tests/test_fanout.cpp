@@ -501,39 +501,61 @@ TEST_CASE("Bulk::import with push_history leaves the home timelines the worker w
   CHECK(must(pushed.core.users().find("r1")).followers_count == 8);
 }
 
+namespace {
+
+/// One author (the first user) with FOLLOWERS followers and TWEETS queued tweets, and
+/// the settings that let one fan-out transaction write them all unless a writer waits
+/// (then it yields after BATCH_MS).
+void queue_a_long_drain(TestDb& db, std::int64_t batch_ms, std::size_t followers, int tweets) {
+  db.set_setting(chirp::setting::fanout_batch_ms, batch_ms);
+  db.set_setting(chirp::setting::fanout_batch_max_ms, 60000);
+  db.set_setting(chirp::setting::fanout_batch, 100000);
+  db.set_setting(chirp::setting::inactive_days, 0);
+  chirp::BulkData data;
+  for (std::size_t i = 0; i <= followers; ++i) data.users.push_back({.handle = "f" + std::to_string(i)});
+  for (std::size_t f = 1; f <= followers; ++f) data.follows.emplace_back(f, 0);
+  std::int64_t at = db.clock->now_ms() - 1'000'000;
+  for (int j = 0; j < tweets; ++j) data.tweets.push_back({0, "queued " + std::to_string(j), at + j});
+  must(db.core.bulk().import(data));
+}
+
+/// Drains DB's queue while ACT runs on a thread of its own, 20 ms after the drain
+/// began; the drain's stats, and whether ACT was done before the drain. ACT asserts
+/// nothing: doctest's REQUIRE may not throw off its thread.
+template <class F>
+std::pair<chirp::FanoutStats, bool> while_draining(TestDb& db, F act) {
+  std::atomic<bool> draining{false};
+  std::atomic<bool> drained{false};
+  bool done_first = false;
+  std::thread other([&] {
+    while (!draining) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    act();
+    done_first = !drained;
+  });
+  draining = true;
+  auto stats = db.core.fanout().drain();
+  drained = true;
+  other.join();
+  return {stats, done_first};
+}
+
+}  // namespace
+
 TEST_CASE("a long fan-out batch gives the write lock to a post that waits for it") {
   // One author with 100 followers and 1,000 queued tweets: 100,000 inbox rows, which
   // fanout.batch_max_ms (a minute) would let one transaction write whole. A post made
   // meanwhile through another connection waits for the lock, and the batch gives it up
   // after fanout.batch_ms (1 ms): the post is done before the drain.
   TestDb db;
-  db.set_setting(chirp::setting::fanout_batch_ms, 1);
-  db.set_setting(chirp::setting::fanout_batch_max_ms, 60000);
-  db.set_setting(chirp::setting::fanout_batch, 100000);
-  db.set_setting(chirp::setting::inactive_days, 0);
-  chirp::BulkData data;
-  for (int i = 0; i <= 100; ++i) data.users.push_back({.handle = "f" + std::to_string(i)});
-  for (std::size_t f = 1; f <= 100; ++f) data.follows.emplace_back(f, 0);
-  std::int64_t at = db.clock->now_ms() - 1'000'000;
-  for (int j = 0; j < 1000; ++j) data.tweets.push_back({0, "queued " + std::to_string(j), at + j});
-  must(db.core.bulk().import(data));
+  queue_a_long_drain(db, 1, 100, 1000);
   auto poster = chirp::Core::open({.path = db.dir / "chirp.db"});
   Id alone = must(poster.users().create({.handle = "poster"})).id;
 
-  std::atomic<bool> draining{false};
-  std::atomic<bool> drained{false};
-  bool posted_while_draining = false;
   bool posted = false;
-  std::thread post([&] {  // no assertion here: doctest's REQUIRE may not throw off its thread
-    while (!draining) std::this_thread::yield();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto [stats, posted_while_draining] = while_draining(db, [&] {
     posted = poster.tweets().post(alone, {.text = "not kept waiting"}).has_value();
-    posted_while_draining = !drained;
   });
-  draining = true;
-  auto stats = db.core.fanout().drain();
-  drained = true;
-  post.join();
   CHECK(posted);
   CHECK(stats.items == 1001);  // the 1,000 and the post, queued while the drain went on
   CHECK(stats.rows == 100'000);
@@ -552,38 +574,19 @@ TEST_CASE("a write kept waiting past its busy timeout by a batch of the process 
   SUBCASE("a background writer") { background = true; }
   CAPTURE(background);
   TestDb db;
-  db.set_setting(chirp::setting::fanout_batch_ms, 10000);
-  db.set_setting(chirp::setting::fanout_batch_max_ms, 60000);
-  db.set_setting(chirp::setting::fanout_batch, 100000);
-  db.set_setting(chirp::setting::inactive_days, 0);
-  chirp::BulkData data;
-  for (int i = 0; i <= 1000; ++i) data.users.push_back({.handle = "f" + std::to_string(i)});
-  for (std::size_t f = 1; f <= 1000; ++f) data.follows.emplace_back(f, 0);
-  std::int64_t at = db.clock->now_ms() - 1'000'000;
-  for (int j = 0; j < 600; ++j) data.tweets.push_back({0, "queued " + std::to_string(j), at + j});
-  must(db.core.bulk().import(data));
+  queue_a_long_drain(db, 10000, 1000, 600);
   auto poster = chirp::Core::open({.path = db.dir / "chirp.db", .busy_timeout_ms = 5,
                                      .background_writer = background});
   Id alone = must(poster.users().create({.handle = "poster"})).id;
 
-  std::atomic<bool> draining{false};
-  std::atomic<bool> drained{false};
   bool refused = false;
-  bool refused_while_draining = false;
-  std::thread post([&] {  // no assertion here: doctest's REQUIRE may not throw off its thread
-    while (!draining) std::this_thread::yield();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto [stats, refused_while_draining] = while_draining(db, [&] {
     try {
       (void)poster.tweets().post(alone, {.text = "kept waiting"});
     } catch (const std::exception&) {
       refused = true;
     }
-    refused_while_draining = !drained;
   });
-  draining = true;
-  auto stats = db.core.fanout().drain();
-  drained = true;
-  post.join();
   CHECK(refused);
   CHECK(refused_while_draining);
   CHECK(stats.rows == 600'000);

@@ -66,12 +66,12 @@ Metrics::Metrics()
                      .Add({})),
       m_wal_busy(BuildCounter()
                      .Name("chirp_wal_checkpoints_busy_total")
-                     .Help("Background checkpoints that could not copy the whole WAL")
+                     .Help("Background checkpoints that could not copy the whole WAL, or timed out")
                      .Register(*m_registry)
                      .Add({})),
       m_wal_restarts(BuildCounter()
                          .Name("chirp_wal_restarts_total")
-                         .Help("Background checkpoints that let the WAL start over (past 64 MiB)")
+                         .Help("Background checkpoints that let the WAL start over once it passed its bound")
                          .Register(*m_registry)
                          .Add({})),
       m_streams_open(BuildGauge()

@@ -33,15 +33,16 @@ public:
     std::chrono::milliseconds interval{100};  ///< between checkpoints
     /// WAL pages from which a round ends with a RESTART checkpoint; 0: never.
     int restart_pages = k_backstop_pages;
-    /// How long a RESTART waits for the write lock, then for the readers (a busy round
-    /// is retried at the next).
-    int busy_timeout_ms = 1000;
+    /// How long a RESTART waits for the write lock, then for the readers still on the
+    /// log, holding the lock (writers wait meanwhile). One that times out (a long read:
+    /// a backup, `chirp check`) is tried again after 1, 2, 4 ... up to 64 rounds.
+    int busy_timeout_ms = 250;
   };
 
   /// What the checkpointer has done so far.
   struct Stats {
     std::int64_t rounds = 0;
-    std::int64_t busy = 0;  ///< checkpoints that could not copy everything (retried)
+    std::int64_t busy = 0;  ///< checkpoints that could not copy everything, or timed out
     std::int64_t restarts = 0;  ///< RESTART checkpoints that let the log start over
     std::int64_t largest_wal_pages = 0;  ///< the most pages the WAL held at a round
     std::string last_error;  ///< why the last round failed ("" when it succeeded)

@@ -35,6 +35,10 @@ void Checkpointer::run() {
   // The log size at the last RESTART: until a write starts the log over, the WAL still
   // reports that size, and has nothing left to restart for.
   int restarted_at = -1;
+  // After a RESTART that timed out, rounds to skip before the next (doubling): each
+  // one holds the write lock while it waits for the readers.
+  int restart_backoff = 1;
+  int restart_skips = 0;
   for (;;) {
     {
       std::unique_lock lock(m_mutex);
@@ -48,14 +52,20 @@ void Checkpointer::run() {
       auto passive = db->checkpoint_passive();
       round.busy = passive.busy ? 1 : 0;
       round.largest_wal_pages = passive.wal_frames;
-      if (m_options.restart_pages > 0 && passive.wal_frames >= m_options.restart_pages &&
-          passive.wal_frames != restarted_at) {
+      bool due = m_options.restart_pages > 0 && passive.wal_frames >= m_options.restart_pages &&
+                 passive.wal_frames != restarted_at;
+      if (due && restart_skips > 0) {
+        --restart_skips;
+      } else if (due) {
         auto restart = db->checkpoint_restart();
         if (restart.busy) {
           round.busy = 1;
+          restart_skips = restart_backoff;
+          restart_backoff = std::min(restart_backoff * 2, 64);
         } else {
           round.restarts = 1;
           restarted_at = restart.wal_frames;
+          restart_backoff = 1;
         }
       }
     } catch (const std::exception& e) {

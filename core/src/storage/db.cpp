@@ -31,11 +31,11 @@ Db::Db(const std::string& path, int busy_timeout_ms)
     : m_db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
            busy_timeout_ms),
       m_busy_timeout_ms(busy_timeout_ms),
-      m_write_gate(gate_for(m_db.getFilename())) {
+      m_write_gate(gate_for(file_name(m_db.getHandle()))) {
   // SQLite's own busy handler sleeps 1, 2, 5, 10, ... up to 100 ms between tries: a
-  // post behind a fan-out batch slept up to 25 ms past the lock's release. One writer
-  // of the process at a time polls (the others wait at the WriteGate), so short sleeps
-  // cost little.
+  // post behind a fan-out batch slept up to 25 ms past the lock's release. Of the
+  // process's writers only the gate's holder polls (the others wait at the WriteGate;
+  // a background writer keeps SQLite's handler), so short sleeps cost little.
   sqlite3_busy_handler(m_db.getHandle(), &Db::on_busy, this);
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process
@@ -91,9 +91,11 @@ Db::CheckpointResult Db::checkpoint(int mode) {
 Db::CheckpointResult Db::checkpoint_passive() { return checkpoint(SQLITE_CHECKPOINT_PASSIVE); }
 
 Db::CheckpointResult Db::checkpoint_restart() {
+  // Counted until it is done: a fan-out batch (a background writer takes no turn, so
+  // holding the turn does not keep it out) gives SQLite's lock up for it.
+  WaitingWriter waiting(true);
   WriteTurn turn;
   try {
-    WaitingWriter waiting(true);  // a fan-out batch gives the lock up for it
     turn = take_write_turn();
   } catch (const SQLite::Exception& e) {
     if (!is_busy(e)) throw;
@@ -138,13 +140,25 @@ bool Db::WriteGate::wait_idle(int timeout_ms) {
 
 Db::WriteTurn Db::take_write_turn() {
   if (!m_write_gate) return WriteTurn(nullptr);
-  bool came = m_background_writer ? m_write_gate->wait_idle(m_busy_timeout_ms)
-                                  : m_write_gate->enter(m_busy_timeout_ms);
-  if (!came) {
+  // A background writer defers to the others for so long at most, then takes a turn
+  // like them: a stream of writers that keeps the gate busy does not starve it.
+  constexpr int k_background_patience_ms = 100;
+  if (m_background_writer &&
+      m_write_gate->wait_idle(std::min(m_busy_timeout_ms, k_background_patience_ms))) {
+    return WriteTurn();  // none held: a BUSY retry waits for the gate to be idle again
+  }
+  if (!m_write_gate->enter(m_busy_timeout_ms)) {
     throw SQLite::Exception("database is locked (waited for this process's other writers)",
                             SQLITE_BUSY);
   }
-  return WriteTurn(m_background_writer ? nullptr : m_write_gate.get());
+  return WriteTurn(m_write_gate.get());
+}
+
+std::string Db::file_name(sqlite3* handle) {
+  // SQLite's full path of the main database: one spelling per file, "" for ":memory:"
+  // and temporary databases.
+  const char* name = sqlite3_db_filename(handle, "main");
+  return name ? name : "";
 }
 
 std::shared_ptr<Db::WriteGate> Db::gate_for(const std::string& path) {
@@ -152,12 +166,10 @@ std::shared_ptr<Db::WriteGate> Db::gate_for(const std::string& path) {
   static std::mutex mutex;
   static std::unordered_map<std::string, std::weak_ptr<WriteGate>> gates;
   std::lock_guard lock(mutex);
-  auto& slot = gates[path];
-  auto gate = slot.lock();
-  if (!gate) {
-    gate = std::make_shared<WriteGate>();
-    slot = gate;
-  }
+  if (auto gate = gates[path].lock()) return gate;
+  std::erase_if(gates, [](const auto& entry) { return entry.second.expired(); });
+  auto gate = std::make_shared<WriteGate>();
+  gates[path] = gate;
   return gate;
 }
 

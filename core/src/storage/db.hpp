@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <utility>
 
+struct sqlite3;
+
 namespace chirp::detail {
 
 /// A cached statement in use: reset and unbound again when the lease ends.
@@ -91,6 +93,9 @@ private:
 class Db {
 public:
   Db(const std::string& path, int busy_timeout_ms);
+  // The busy handler holds this object's address.
+  Db(Db&&) = delete;
+  Db& operator=(Db&&) = delete;
 
   /// The statement for SQL, prepared on first use and reused after. SQL must outlive
   /// the connection (a string literal, or a static string): its address is the key.
@@ -160,7 +165,7 @@ private:
     WriteTurn turn;  // held to the end of the transaction, across BUSY retries
     for (int attempt = 0;; ++attempt) {
       try {
-        WaitingWriter waiting(writing);
+        WaitingWriter waiting(writing && !m_background_writer);
         if (writing && !turn) turn = take_write_turn();
         statement(begin).exec();
       } catch (const SQLite::Exception& e) {
@@ -288,6 +293,8 @@ private:
   /// The gate of the database file at PATH, shared by the connections of the process
   /// ("" for a private database: none).
   static std::shared_ptr<WriteGate> gate_for(const std::string& path);
+  /// The connection's main database file as SQLite names it ("" when private).
+  static std::string file_name(sqlite3* handle);
 
   /// Process-wide SQLite settings, applied once before the first connection opens.
   struct ProcessSetup {

@@ -13,8 +13,8 @@ void register_ops_routes(httplib::Server& server, ServerState& state) {
   });
   add_route(server, state, {"GET", "/metrics", "/metrics", Access::open, RouteLimit::exempt},
             [](Exchange& x) {
-    auto body = x.state.metrics.render(x.core.fanout().queue_status(), x.state.checkpoint_stats());
-    x.res.set_content(body, "text/plain; version=0.0.4; charset=utf-8");
+    x.res.set_content(x.state.metrics.render(x.core.fanout().queue_status(), x.state.checkpoint_stats()),
+                      "text/plain; version=0.0.4; charset=utf-8");
   });
 }
 

@@ -32,11 +32,7 @@ Db::Db(const std::string& path, int busy_timeout_ms)
            busy_timeout_ms),
       m_busy_timeout_ms(busy_timeout_ms),
       m_write_gate(gate_for(file_name(m_db.getHandle()))) {
-  // SQLite's own busy handler sleeps 1, 2, 5, 10, ... up to 100 ms between tries: a
-  // post behind a fan-out batch slept up to 25 ms past the lock's release. Of the
-  // process's writers only the gate's holder polls (the others wait at the WriteGate;
-  // a background writer keeps SQLite's handler), so short sleeps cost little.
-  sqlite3_busy_handler(m_db.getHandle(), &Db::on_busy, this);
+  set_background_writer(false);  // installs on_busy
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process
   // crash; only an OS crash or power loss may drop the last commits.
@@ -62,6 +58,11 @@ void Db::set_background_writer(bool background) {
     // queue, which it writes in fewer, larger transactions.
     sqlite3_busy_timeout(m_db.getHandle(), m_busy_timeout_ms);
   } else {
+    // SQLite's own handler would sleep 1, 2, 5, 10, ... up to 100 ms between tries: a
+    // post behind a fan-out batch slept up to 25 ms past the lock's release. Of the
+    // process's writers only the gate's holder polls (the others wait at the
+    // WriteGate; a background writer keeps SQLite's handler), so short sleeps cost
+    // little.
     sqlite3_busy_handler(m_db.getHandle(), &Db::on_busy, this);
   }
 }

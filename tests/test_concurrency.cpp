@@ -3,6 +3,8 @@
 #include "support.hpp"
 #include "unit_support.hpp"
 
+#include <chirp/core.hpp>
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -162,4 +164,38 @@ TEST_CASE("chirp::Core threads") {
     auto timeline = must(core.timelines().user(authors[t], {.limit = 200}));
     CHECK(timeline.items.size() == static_cast<std::size_t>(t == 0 ? k_posts + 1 : k_posts));
   }
+}
+
+TEST_CASE("two connections opening one new database at once both open it") {
+  // Each turns the new file to WAL, which reads and then writes: SQLite answers the
+  // loser of that race BUSY at once, without waiting, and the open is retried. Each
+  // also creates the token secret through a temporary file of its own.
+  int failures = 0;
+  std::string failure;
+  for (int round = 0; round < 100; ++round) {
+    TempDir dir;
+    auto db = dir / "chirp.db";
+    std::atomic<int> ready{0};
+    auto open = [&](std::string& error) {
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      try {
+        (void)chirp::Core::open({.path = db});
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    };
+    std::string first, second;
+    std::thread other([&] { open(second); });
+    open(first);
+    other.join();
+    for (const auto& error : {first, second}) {
+      if (!error.empty()) {
+        ++failures;
+        failure = error;
+      }
+    }
+  }
+  CAPTURE(failure);
+  CHECK(failures == 0);
 }

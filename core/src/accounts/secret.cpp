@@ -28,7 +28,9 @@ std::string random_secret() {
 
 bool create_secret_file(const std::filesystem::path& path, const std::string& secret) {
   auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
+  // Unique to this call: two threads of one process (two Cores opening a new database
+  // at once) must not share a temporary file.
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(randombytes_random());
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out < 0) fail_io("cannot create", tmp);
   bool written = ::write(out, secret.data(), secret.size()) ==

@@ -36,7 +36,19 @@ Db::Db(const std::string& path, int busy_timeout_ms)
   // WAL lets readers and one writer (CLI and server processes) work at once.
   // synchronous=NORMAL in WAL keeps every committed transaction across a process
   // crash; only an OS crash or power loss may drop the last commits.
-  m_db.exec("PRAGMA journal_mode=WAL");
+  // Turning a new file to WAL takes an exclusive lock, and SQLite answers BUSY at once
+  // (without the busy handler) when another connection opening the same new file holds
+  // a lock that could deadlock with it: seen when a Checkpointer and a Core opened a
+  // fresh database together. It is retried as a busy transaction is.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      m_db.exec("PRAGMA journal_mode=WAL");
+      break;
+    } catch (const SQLite::Exception& e) {
+      if (!is_busy(e) || attempt >= k_busy_retries) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   m_db.exec("PRAGMA synchronous=NORMAL");
   m_db.exec("PRAGMA foreign_keys=ON");
   m_db.exec("PRAGMA cache_size=-65536");  // 64 MiB page cache

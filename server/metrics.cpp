@@ -2,6 +2,7 @@
 
 #include "log_text.hpp"
 
+#include <fmt/format.h>
 #include <prometheus/text_serializer.h>
 
 namespace chirp::server {
@@ -91,14 +92,27 @@ Metrics::Metrics()
 
 void Metrics::observe_request(std::string_view method, const std::string& route, int status,
                               std::optional<double> seconds) {
-  std::string label(method_label(method));
+  std::string_view label = method_label(method);
   // A status outside 100-599 cannot come from this server; it is not a label either.
-  std::string status_label = status >= 100 && status <= 599 ? std::to_string(status) : "other";
-  m_requests.Add({{"method", label}, {"route", route}, {"status", status_label}}).Increment();
-  if (!seconds) return;
-  static const Histogram::BucketBoundaries buckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5};
-  m_latency.Add({{"method", label}, {"route", route}}, buckets).Observe(*seconds);
+  bool known_status = status >= 100 && status <= 599;
+  std::string key = fmt::format("{} {} {}", label, known_status ? status : 0, route);
+  RequestSeries series{};
+  {
+    std::lock_guard lock(m_series_mutex);
+    auto found = m_series.find(key);
+    if (found == m_series.end()) {
+      static const Histogram::BucketBoundaries buckets = {
+          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+      std::string status_label = known_status ? std::to_string(status) : "other";
+      series.requests = &m_requests.Add(
+          {{"method", std::string(label)}, {"route", route}, {"status", status_label}});
+      series.latency = &m_latency.Add({{"method", std::string(label)}, {"route", route}}, buckets);
+      found = m_series.emplace(std::move(key), series).first;
+    }
+    series = found->second;
+  }
+  series.requests->Increment();
+  if (seconds) series.latency->Observe(*seconds);
 }
 
 void Metrics::count_rate_limited(const std::string& scope) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string_view>
 #include <string>
+#include <unordered_map>
 
 namespace chirp::server {
 
@@ -58,6 +59,14 @@ private:
   prometheus::Counter& m_wal_busy;
   prometheus::Counter& m_wal_restarts;
   std::mutex m_render_mutex;  ///< /metrics requests may run at once
+  /// The request metrics of each method, route and status seen, found again without
+  /// building their label sets (the set of labels is bounded: see observe_request).
+  struct RequestSeries {
+    prometheus::Counter* requests;
+    prometheus::Histogram* latency;
+  };
+  std::mutex m_series_mutex;
+  std::unordered_map<std::string, RequestSeries> m_series;
   Checkpointer::Stats m_checkpoints_seen;
   prometheus::Gauge& m_streams_open;
   prometheus::Counter& m_streams_refused;

@@ -149,12 +149,15 @@ void log_request(ServerState& state, const httplib::Request& req, const httplib:
   state.metrics.observe_request(req.method, ctx.route, res.status,
                                 ctx.streaming ? std::nullopt : seconds);
   // Everything the client chose is escaped: no control character reaches the log.
-  spdlog::info("{} {} {} {} {} id={} user={}",
-               ctx.client.empty() ? req.remote_addr : ctx.client, log_safe(req.method, 32),
-               log_safe(req.path, 2048), res.status,
-               seconds ? fmt::format("{:.2f}ms", *seconds * 1000) : std::string("-"),
-               ctx.request_id.empty() ? std::string("-") : ctx.request_id,
-               ctx.user ? ctx.user->handle : std::string("-"));
+  // The line is built only when it is written (the access log is at info).
+  if (spdlog::should_log(spdlog::level::info)) {
+    spdlog::info("{} {} {} {} {} id={} user={}",
+                 ctx.client.empty() ? req.remote_addr : ctx.client, log_safe(req.method, 32),
+                 log_safe(req.path, 2048), res.status,
+                 seconds ? fmt::format("{:.2f}ms", *seconds * 1000) : std::string("-"),
+                 ctx.request_id.empty() ? std::string("-") : ctx.request_id,
+                 ctx.user ? ctx.user->handle : std::string("-"));
+  }
   ctx = RequestContext{};  // nothing of this request leaks into the next on this thread
 }
 

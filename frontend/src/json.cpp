@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <utf8.h>
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -37,6 +38,17 @@ nlohmann::json to_json(const Notification& notification) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+  // Most strings are printable ASCII with nothing to escape: one pass, copied whole.
+  auto plain = [](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x80 && c != '"' && c != '\\';
+  };
+  if (std::all_of(s.begin(), s.end(), plain)) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
   std::string repaired;
   if (utf8::find_invalid(s.begin(), s.end()) != s.end()) {
     utf8::replace_invalid(s.begin(), s.end(), std::back_inserter(repaired));

@@ -106,8 +106,8 @@ _chirp_value() {
     'unmute|#'*) _chirp_handles "$3" ;;
     'tweets|#0') _chirp_handles "$3" ;;
     'serve|--log-level') _chirp_words "$3" 'trace debug info warn error off' ;;
-    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
-    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
+    'config get|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days fanout.sort_rows ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
+    'config set|#0') _chirp_words "$3" 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days fanout.sort_rows ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap' ;;
     'backup|#0') _chirp_files "$3" ;;
     'export|#0') _chirp_files "$3" ;;
     'import|#0') _chirp_files "$3" ;;

@@ -268,10 +268,10 @@ complete -c chirp -n '__chirp_at "chirp config" 0' -a get -d 'Print a setting\'s
 complete -c chirp -n '__chirp_at "chirp config" 0' -a set -d 'Change a setting and print its new value'
 
 # chirp config get
-complete -c chirp -n '__chirp_at "chirp config get" 0' -a 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
+complete -c chirp -n '__chirp_at "chirp config get" 0' -a 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days fanout.sort_rows ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
 
 # chirp config set
-complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
+complete -c chirp -n '__chirp_at "chirp config set" 0' -a 'auth.token_ttl_hours fanout.batch_max_ms fanout.batch_ms fanout.batch_size fanout.celebrity_threshold fanout.inactive_days fanout.sort_rows ids.node_id ratelimit.account_logins_per_5min ratelimit.logins_per_5min ratelimit.posts_per_5min ratelimit.requests_per_5min stream.heartbeat_seconds stream.max_open stream.resume_minutes stream.retry_ms timeline.inbox_cap'
 
 # chirp backup
 complete -c chirp -n '__chirp_at "chirp backup" 0' -F

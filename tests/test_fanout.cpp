@@ -619,3 +619,59 @@ TEST_CASE("a background fan-out batch gives the write lock up to a RESTART check
   CHECK(restarted_while_draining);
   CHECK(stats.rows == 600'000);
 }
+
+namespace {
+
+struct PushOutcome {
+  std::int64_t rows = 0;
+  std::vector<std::vector<std::string>> homes;
+};
+
+/// Four authors and twelve readers: mutes, a block, a retweet hidden from one reader,
+/// readers inactive for a while, inboxes over their cap; fanned out with SORT_ROWS.
+PushOutcome push_with(std::int64_t sort_rows) {
+  TestDb db;
+  db.set_setting(chirp::setting::fanout_sort_rows, sort_rows);
+  db.set_setting(chirp::setting::inbox_cap, 20);
+  db.set_setting(chirp::setting::inactive_days, 1);
+  std::vector<Id> authors;
+  std::vector<Id> readers;
+  for (int i = 0; i < 4; ++i) authors.push_back(db.user("a" + std::to_string(i)));
+  for (int i = 0; i < 12; ++i) readers.push_back(db.user("r" + std::to_string(i)));
+  for (std::size_t r = 0; r < readers.size(); ++r) {
+    for (std::size_t a = 0; a < authors.size(); ++a) {
+      if ((r + a) % 3 != 0) must_ok(db.core.graph().follow(readers[r], authors[a]));
+    }
+  }
+  must_ok(db.core.blocks().mute(readers[1], authors[1]));
+  must_ok(db.core.blocks().mute(readers[4], authors[2]));
+  must_ok(db.core.blocks().block(readers[5], authors[2]));
+  PushOutcome out;
+  out.rows += db.core.fanout().drain().rows;
+  // Half the readers stay away for two days; the others read, which marks them seen.
+  db.clock->advance_ms(2 * k_day_ms);
+  for (std::size_t r = 0; r < readers.size(); r += 2) db.home_ids(readers[r]);
+  Id hidden = db.post(authors[2], "by a2, muted by r4");
+  must(db.core.tweets().retweet(authors[3], hidden));
+  for (int round = 0; round < 12; ++round) {
+    for (std::size_t a = 0; a < authors.size(); ++a) {
+      db.post(authors[a], "round " + std::to_string(round) + " by a" + std::to_string(a));
+    }
+  }
+  out.rows += db.core.fanout().drain().rows;
+  for (Id reader : readers) out.homes.push_back(home_texts(db, reader));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sorted pushes write the rows and timelines that tweet-by-tweet pushes do") {
+  auto one_by_one = push_with(0);
+  CHECK(one_by_one.rows > 0);
+  for (std::int64_t sort_rows : {1, 5, 65536}) {
+    CAPTURE(sort_rows);
+    auto sorted = push_with(sort_rows);
+    CHECK(sorted.rows == one_by_one.rows);
+    CHECK(sorted.homes == one_by_one.homes);
+  }
+}

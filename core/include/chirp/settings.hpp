@@ -39,6 +39,7 @@ inline constexpr const char* inactive_days = "fanout.inactive_days";
 inline constexpr const char* fanout_batch = "fanout.batch_size";
 inline constexpr const char* fanout_batch_ms = "fanout.batch_ms";
 inline constexpr const char* fanout_batch_max_ms = "fanout.batch_max_ms";
+inline constexpr const char* fanout_sort_rows = "fanout.sort_rows";
 inline constexpr const char* inbox_cap = "timeline.inbox_cap";
 inline constexpr const char* node_id = "ids.node_id";
 inline constexpr const char* token_ttl_hours = "auth.token_ttl_hours";

@@ -11,8 +11,13 @@
 #include <chirp/fanout.hpp>
 #include <chirp/settings.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace chirp {
 
@@ -36,6 +41,7 @@ struct FanoutSettings {
   std::int64_t cap;
   std::int64_t active_since_ms;  // 0 = push to every follower
   std::int64_t now_ms;
+  std::int64_t sort_rows;  // 0 = each push its own INSERT
 };
 
 /// A well-mixed hash of two ids (splitmix64's finalizer over their combination).
@@ -81,11 +87,82 @@ bool someone_hides(Db& db, Id author, Id original_author) {
       .single_int() != 0;
 }
 
+/// Amortized trimming after TWEET by AUTHOR was pushed: each pushed tweet checks about
+/// 1 in K of its author's followers, so an inbox is checked about once per K pushes and
+/// stays near CAP + K entries. The pick hashes follower and tweet together: Snowflake
+/// ids share their low bits (a millisecond's first id ends in 22 zero bits), so picking
+/// by id arithmetic would never pick some followers at all.
+void trim_some_inboxes(Db& db, Id author, Id tweet, std::int64_t cap) {
+  auto k = static_cast<std::uint64_t>(std::max<std::int64_t>(1, cap / 8));
+  std::vector<Id> to_check;
+  {
+    auto q = db.statement("SELECT follower FROM follows WHERE followee = ?1");
+    q.bind(author);
+    while (q.step()) {
+      Id follower = q->getColumn(0).getInt64();
+      if (mixed_hash(follower, tweet) % k == 0) to_check.push_back(follower);
+    }
+  }
+  for (Id follower : to_check) trim_inbox(db, follower, cap);
+}
+
+/// The plain pushes of a batch (no mute or block in the way), written together: one
+/// INSERT ... SELECT ... ORDER BY reader, tweet, so that the rows go into the inbox in
+/// its key order and each inbox page is read and dirtied once for all its new rows,
+/// not once per tweet in a random order (bench/README.md: "sorted pushes").
+class SortedPushes {
+public:
+  /// Holds TWEET by AUTHOR, who has FOLLOWERS, for the next flush.
+  void add(Id tweet, Id author, std::int64_t followers) {
+    m_pairs += m_items.empty() ? "[" : ",";
+    m_pairs += fmt::format("[{},{}]", tweet, author);
+    m_items.emplace_back(tweet, author);
+    m_rows += followers;
+  }
+  /// Inbox rows the held tweets will write, at most (their authors' followers).
+  std::int64_t pending_rows() const { return m_rows; }
+  /// Writes the held tweets' inbox rows, then trims as each push does; returns the rows.
+  std::int64_t flush(Db& db, const FanoutSettings& s) {
+    if (m_items.empty()) return 0;
+    m_pairs += "]";
+    static constexpr const char* k_all =
+        "INSERT OR IGNORE INTO timeline(reader, tweet) "
+        "SELECT f.follower, p.tweet FROM (SELECT json_extract(value, '$[0]') AS tweet, "
+        "json_extract(value, '$[1]') AS author FROM json_each(?1)) p "
+        "JOIN follows f ON f.followee = p.author "
+        "WHERE ?2 = 0 "  // binds as the other does: no activity bound
+        "ORDER BY f.follower, p.tweet";
+    static constexpr const char* k_active =
+        "INSERT OR IGNORE INTO timeline(reader, tweet) "
+        "SELECT f.follower, p.tweet FROM (SELECT json_extract(value, '$[0]') AS tweet, "
+        "json_extract(value, '$[1]') AS author FROM json_each(?1)) p "
+        "JOIN follows f ON f.followee = p.author JOIN users u ON u.id = f.follower "
+        "WHERE u.last_seen_at >= ?2 "
+        "ORDER BY f.follower, p.tweet";
+    std::int64_t rows = db.statement(s.active_since_ms > 0 ? k_active : k_all)
+                            .bind(m_pairs, s.active_since_ms)
+                            .exec();
+    for (auto [tweet, author] : m_items) trim_some_inboxes(db, author, tweet, s.cap);
+    m_items.clear();
+    m_pairs.clear();
+    m_rows = 0;
+    return rows;
+  }
+
+private:
+  std::vector<std::pair<Id, Id>> m_items;
+  std::string m_pairs;  ///< m_items as a JSON array of [tweet, author]
+  std::int64_t m_rows = 0;
+};
+
 /// Pushes one tweet; returns the inbox rows written, or -1 for a celebrity. Not pushed
 /// to a follower who mutes the author (blocks end follows), nor, for a retweet, to one
 /// who blocks, is blocked by or mutes the original's author.
+/// A plain push goes to SORTED (its rows are counted when it is flushed) unless
+/// fanout.sort_rows is 0.
 std::int64_t fan_out_item(Db& db, const QueueItem& item, const TweetHead& head,
-                          const FanoutSettings& s) {
+                          const FanoutSettings& s, SortedPushes& sorted) {
+  std::int64_t followers = 0;
   {
     auto author = load_reach(db, item.author);
     if (!author) return 0;  // the author is gone
@@ -96,6 +173,7 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const TweetHead& head,
       if (!author->pulled) mark_pulled(db, item.author);
       return -1;
     }
+    followers = author->followers_count;
   }
   // INSERT OR IGNORE, not the portable ON CONFLICT DO NOTHING used elsewhere: on SQLite
   // 3.40 an upsert clause makes this INSERT ... SELECT twice as slow (300,000 inbox rows
@@ -124,6 +202,9 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const TweetHead& head,
     rows = db.statement(s.active_since_ms > 0 ? active_sql.c_str() : all_sql.c_str())
                .bind(item.author, item.tweet, s.active_since_ms, original_author)
                .exec();
+  } else if (s.sort_rows > 0) {
+    sorted.add(item.tweet, item.author, followers);
+    return 0;
   } else if (s.active_since_ms > 0) {
     rows = db.statement(
                  "INSERT OR IGNORE INTO timeline(reader, tweet) "
@@ -138,22 +219,7 @@ std::int64_t fan_out_item(Db& db, const QueueItem& item, const TweetHead& head,
                .bind(item.author, item.tweet)
                .exec();
   }
-  // Amortized trimming: each item checks about 1 in K of its followers, so an inbox
-  // is checked about once per K pushes and stays near cap + K entries. The pick hashes
-  // follower and tweet together: Snowflake ids share their low bits (a millisecond's
-  // first id ends in 22 zero bits), so picking by id arithmetic would never pick some
-  // followers at all.
-  auto k = static_cast<std::uint64_t>(std::max<std::int64_t>(1, s.cap / 8));
-  std::vector<Id> to_check;
-  {
-    auto q = db.statement("SELECT follower FROM follows WHERE followee = ?1");
-    q.bind(item.author);
-    while (q.step()) {
-      Id follower = q->getColumn(0).getInt64();
-      if (mixed_hash(follower, item.tweet) % k == 0) to_check.push_back(follower);
-    }
-  }
-  for (Id follower : to_check) trim_inbox(db, follower, s.cap);
+  trim_some_inboxes(db, item.author, item.tweet, s.cap);
   return rows;
 }
 
@@ -197,7 +263,9 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
       std::int64_t now = m_session.now_ms();
       FanoutSettings s{m_session.setting(setting::celebrity_threshold),
                        m_session.setting(setting::inbox_cap),
-                       inactive_days > 0 ? now - inactive_days * 86'400'000 : 0, now};
+                       inactive_days > 0 ? now - inactive_days * 86'400'000 : 0, now,
+                       m_session.setting(setting::fanout_sort_rows)};
+      SortedPushes sorted;
       trim_home_events(db, now - m_session.setting(setting::stream_resume_minutes) * 60'000);
       FanoutStats batch_stats;
       // Group commit: many items per transaction (each commit rewrites every inbox page
@@ -214,12 +282,13 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
         if (item.kind == "tweet") {
           // Deleted before fan-out: nothing to push, nobody to notify.
           if (auto head = live_tweet(db, item.tweet)) {
-            std::int64_t rows = fan_out_item(db, item, *head, s);
+            std::int64_t rows = fan_out_item(db, item, *head, s, sorted);
             if (rows < 0) {
               ++batch_stats.skipped_celebrity;
             } else {
               batch_stats.rows += rows;
             }
+            if (sorted.pending_rows() >= s.sort_rows) batch_stats.rows += sorted.flush(db, s);
             notify_posted(db, *head, item.queued_at_ms, created);
           }
         } else if (item.kind == "like") {
@@ -233,6 +302,7 @@ FanoutStats Fanout::drain(std::int64_t max_items, const Done& on_done) {
         auto now = std::chrono::steady_clock::now();
         if (now >= deadline || (now >= yield_at && Db::waiting_writers() > 0)) break;
       }
+      batch_stats.rows += sorted.flush(db, s);
       bool more = done < items.size() || items.size() == static_cast<std::size_t>(batch);
       items.resize(done);
       batch_stats.notifications = static_cast<std::int64_t>(created.size());

@@ -29,9 +29,10 @@ constexpr std::array k_specs = {
     SettingSpec{setting::inactive_days, 30, 0, 36500,
                 "followers not seen for this many days are skipped by fan-out and rebuilt "
                 "when they return (0 = never skip)"},
-    SettingSpec{setting::fanout_sort_rows, 262144, 0, 10000000,
+    SettingSpec{setting::fanout_sort_rows, 0, 0, 10000000,
                 "inbox rows a fan-out batch writes together in inbox order, at most (0 = "
-                "each tweet's rows on their own)"},
+                "each tweet's rows on their own; one such statement holds the write lock "
+                "to its end, past fanout.batch_ms)"},
     SettingSpec{setting::node_id, 0, 0, 1023,
                 "node id written into new ids (distinct per writer node)"},
     SettingSpec{setting::rate_account_logins, 10, 0, 1000000,

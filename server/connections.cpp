@@ -54,9 +54,11 @@ std::string peer_key(const std::string& address, int port) {
   return address + ":" + std::to_string(port);
 }
 
-void Connections::handler_started(const std::string& peer) {
+bool Connections::handler_started(const std::string& peer) {
   std::lock_guard lock(m_mutex);
+  if (m_ended.contains(peer)) return false;
   m_in_handler.insert(peer);
+  return true;
 }
 
 void Connections::request_finished(const std::string& peer) {
@@ -94,7 +96,10 @@ int Connections::close_idle(int listen_port) {
     std::lock_guard lock(m_mutex);
     if (m_in_handler.contains(socket.peer)) continue;
     // The thread blocked on it sees the end of the stream and closes it.
-    if (::shutdown(socket.fd, SHUT_RDWR) == 0) ++closed;
+    if (::shutdown(socket.fd, SHUT_RDWR) == 0) {
+      m_ended[socket.peer] = socket.inode;
+      ++closed;
+    }
   }
   return closed;
 }
@@ -112,6 +117,7 @@ int Connections::close_slow(int listen_port, std::chrono::steady_clock::duration
     auto started = since == m_waiting_since.end() ? now : since->second;
     if (m_in_handler.contains(socket.peer)) started = now;
     if (now - started > max_age && ::shutdown(socket.fd, SHUT_RDWR) == 0) {
+      m_ended[socket.peer] = socket.inode;
       ++closed;
       continue;
     }
@@ -121,6 +127,13 @@ int Connections::close_slow(int listen_port, std::chrono::steady_clock::duration
   // A handler whose request never reached the logger (its connection broke) leaves
   // its peer behind: forgotten once that connection is gone.
   std::erase_if(m_in_handler, [&](const std::string& peer) { return !m_inode_of_peer.contains(peer); });
+  // An ended connection is remembered while its socket is open (its thread may not
+  // have reached the handler yet), and forgotten once it is gone, so a later
+  // connection from the same address and port is served.
+  std::erase_if(m_ended, [&](const auto& ended) {
+    auto open = m_inode_of_peer.find(ended.first);
+    return open == m_inode_of_peer.end() || open->second != ended.second;
+  });
   return closed;
 }
 

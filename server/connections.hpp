@@ -26,9 +26,12 @@ std::string peer_key(const std::string& address, int port);
 
 class Connections {
 public:
-  /// A handler is running for the request from PEER: its connection is left alone
-  /// until request_finished(PEER).
-  void handler_started(const std::string& peer);
+  /// A handler is about to run for the request from PEER: its connection is left alone
+  /// until request_finished(PEER). False, and nothing is marked, when the connection
+  /// was already ended by close_idle or close_slow: httplib had read the whole request
+  /// just before, but no response can reach the client now, so the handler must not
+  /// run (a post would be stored that the client never saw acknowledged).
+  [[nodiscard]] bool handler_started(const std::string& peer);
 
   /// The open client connections of the server listening on LISTEN_PORT.
   static std::vector<ClientSocket> client_sockets(int listen_port);
@@ -52,6 +55,9 @@ private:
   /// Since when each connection (by socket inode) has been waiting for a request.
   std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> m_waiting_since;
   std::unordered_map<std::string, std::uint64_t> m_inode_of_peer;
+  /// Connections ended by close_idle or close_slow (peer -> socket inode), until
+  /// close_slow sees that socket gone.
+  std::unordered_map<std::string, std::uint64_t> m_ended;
 };
 
 /// Per HTTP thread: notices requests pipelined behind the one being answered.

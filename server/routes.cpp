@@ -93,7 +93,11 @@ void add_route(httplib::Server& server, ServerState& state, const RouteSpec& spe
       res.status = status;  // refused before routing; the response is already set
       return;
     }
-    x.state.connections.handler_started(peer_key(req.remote_addr, req.remote_port));
+    if (!x.state.connections.handler_started(peer_key(req.remote_addr, req.remote_port))) {
+      // Its connection was ended (shutdown, or too slow) after httplib read the
+      // request: nothing is done that the client could not be told of.
+      return send_error(res, 503, "unavailable", "the connection was closed");
+    }
     if (route.access == Access::login && !x.context.user) return send_unauthenticated(res);
     if (!within_route_limit(x, route.limit)) return;
     try {
